@@ -1,0 +1,104 @@
+"""Work done around every handler: open the household, save it, log the turn."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
+
+from .household import SESSION_KEY, Household
+from .speech import Speech
+
+log = logging.getLogger("heart.turn")
+
+# Leave Alexa's 8 seconds some room for the network on both sides.
+SAVE_DEADLINE_S = 5.5
+
+
+def _household_id(handler_input) -> str:
+    user = handler_input.request_envelope.context.system.user
+    return getattr(user, "user_id", None) or "anonymous"
+
+
+class OpenHousehold(AbstractRequestInterceptor):
+    """Puts the household (at most one store read per session) and the locale's speech
+    into the request attributes."""
+
+    def __init__(self, store, clock, services_factory=None) -> None:
+        self.store = store
+        self.clock = clock
+        self.services_factory = services_factory
+
+    def process(self, handler_input) -> None:
+        attributes = handler_input.attributes_manager
+        request = handler_input.request_envelope.request
+        attributes.request_attributes["started"] = time.perf_counter()
+        attributes.request_attributes["clock"] = self.clock
+        attributes.request_attributes["store"] = self.store
+        attributes.request_attributes["speech"] = Speech(getattr(request, "locale", None))
+        if self.services_factory is not None:
+            attributes.request_attributes["services"] = self.services_factory(handler_input)
+        if request.object_type.startswith("AlexaSkillEvent."):
+            # Skill events come without a session; only the deletion handler needs the id.
+            attributes.request_attributes["household"] = Household(
+                _household_id(handler_input), {}, None, clock=self.clock
+            )
+            return
+        household = Household.open(
+            self.store, _household_id(handler_input), attributes.session_attributes, clock=self.clock
+        )
+        attributes.request_attributes["household"] = household
+
+
+class SaveHousehold(AbstractResponseInterceptor):
+    """Writes the household once if the turn changed it, and carries the copy in the
+    session when the session stays open. A failed write never silences the turn."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def process(self, handler_input, response) -> None:
+        attributes = handler_input.attributes_manager
+        household: Household | None = attributes.request_attributes.get("household")
+        if household is None or not household.record:
+            return
+        started = attributes.request_attributes.get("started", time.perf_counter())
+        deadline = household.clock() + max(0.5, SAVE_DEADLINE_S - (time.perf_counter() - started))
+        saved = household.save(self.store, deadline=deadline)
+        session_open = response is not None and response.should_end_session is False
+        if session_open:
+            attributes.session_attributes[SESSION_KEY] = household.to_session()
+        if not saved and response is not None and response.output_speech is not None:
+            speech: Speech = attributes.request_attributes["speech"]
+            key = "store.unsaved_open" if session_open else "store.unsaved_closing"
+            _append_speech(response, speech.say(key))
+
+
+def _append_speech(response, sentence: str) -> None:
+    ssml = getattr(response.output_speech, "ssml", None)
+    if ssml and ssml.endswith("</speak>"):
+        response.output_speech.ssml = ssml[: -len("</speak>")] + " " + sentence + "</speak>"
+
+
+class LogTurn(AbstractResponseInterceptor):
+    """One structured line per turn: what kind of request, what came of it, how long.
+    Never what the couple said, slot values, names or the user id."""
+
+    def process(self, handler_input, response) -> None:
+        attributes = handler_input.attributes_manager
+        request = handler_input.request_envelope.request
+        household: Household | None = attributes.request_attributes.get("household")
+        started = attributes.request_attributes.get("started", time.perf_counter())
+        log.info(
+            "turn",
+            extra={
+                "event": "turn",
+                "request_type": request.object_type,
+                "intent": getattr(getattr(request, "intent", None), "name", None),
+                "flow": (attributes.session_attributes.get("flow") or {}).get("name"),
+                "ends_session": None if response is None else response.should_end_session,
+                "unsaved": bool(household and household.save_failed),
+                "ms": round((time.perf_counter() - started) * 1000, 2),
+            },
+        )
