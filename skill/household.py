@@ -106,7 +106,7 @@ class Household:
     def touch(self) -> None:
         """Record that the household was active today (once a day: keeps the TTL fresh)."""
         today = self.today()
-        if self.record.get("last_active") != today:
+        if self.version is None or self.record.get("last_active") != today:
             self.record["last_active"] = today
             if not self.record.get("created"):
                 self.record["created"] = today

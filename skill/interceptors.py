@@ -9,6 +9,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, Abstrac
 
 from .household import SESSION_KEY, Household
 from .speech import Speech
+from .turn import session_attributes
 
 log = logging.getLogger("heart.turn")
 
@@ -46,7 +47,7 @@ class OpenHousehold(AbstractRequestInterceptor):
             )
             return
         household = Household.open(
-            self.store, _household_id(handler_input), attributes.session_attributes, clock=self.clock
+            self.store, _household_id(handler_input), session_attributes(handler_input), clock=self.clock
         )
         attributes.request_attributes["household"] = household
 
@@ -67,7 +68,7 @@ class SaveHousehold(AbstractResponseInterceptor):
         deadline = household.clock() + max(0.5, SAVE_DEADLINE_S - (time.perf_counter() - started))
         saved = household.save(self.store, deadline=deadline)
         session_open = response is not None and response.should_end_session is False
-        if session_open:
+        if session_open and handler_input.request_envelope.session is not None:
             attributes.session_attributes[SESSION_KEY] = household.to_session()
         if not saved and response is not None and response.output_speech is not None:
             speech: Speech = attributes.request_attributes["speech"]
@@ -96,7 +97,7 @@ class LogTurn(AbstractResponseInterceptor):
                 "event": "turn",
                 "request_type": request.object_type,
                 "intent": getattr(getattr(request, "intent", None), "name", None),
-                "flow": (attributes.session_attributes.get("flow") or {}).get("name"),
+                "flow": (session_attributes(handler_input).get("flow") or {}).get("name"),
                 "ends_session": None if response is None else response.should_end_session,
                 "unsaved": bool(household and household.save_failed),
                 "ms": round((time.perf_counter() - started) * 1000, 2),

@@ -24,6 +24,14 @@ OFFER_KEY = "offer"
 LAST_KEY = "last"
 
 
+def session_attributes(handler_input) -> dict:
+    """The session's attributes, or an empty dict for requests that come without one
+    (skill events), where the SDK would raise."""
+    if handler_input.request_envelope.session is None:
+        return {}
+    return handler_input.attributes_manager.session_attributes
+
+
 def _request(handler_input):
     return handler_input.request_envelope.request
 
@@ -44,7 +52,7 @@ def intent_is(handler_input, *names: str) -> bool:
 
 
 def session_flow(handler_input) -> str | None:
-    flow = handler_input.attributes_manager.session_attributes.get(FLOW_KEY)
+    flow = session_attributes(handler_input).get(FLOW_KEY)
     return flow.get("name") if isinstance(flow, dict) else None
 
 
@@ -53,14 +61,14 @@ def flow_is(handler_input, *names: str) -> bool:
 
 
 def offer_is(handler_input, *names: str) -> bool:
-    return handler_input.attributes_manager.session_attributes.get(OFFER_KEY) in names
+    return session_attributes(handler_input).get(OFFER_KEY) in names
 
 
 class Turn:
     def __init__(self, handler_input) -> None:
         self.handler_input = handler_input
         attributes = handler_input.attributes_manager
-        self.session: dict = attributes.session_attributes
+        self.session: dict = session_attributes(handler_input)
         self.request_attributes: dict = attributes.request_attributes
         self.household: Household = self.request_attributes["household"]
         self.speech: Speech = self.request_attributes["speech"]

@@ -15,6 +15,9 @@ from ..turn import Turn, intent_is, request_type, session_flow
 
 log = logging.getLogger("heart.builtins")
 
+# Requests a person is waiting on; everything else is answered without speech.
+SPOKEN_REQUEST_TYPES = ("LaunchRequest", "IntentRequest", "Connections.Response")
+
 
 def flow_speech(turn: Turn, prefix: str, flow: str | None = None) -> str:
     """``prefix.<flow>`` when the current flow has its own sentence, else ``prefix``."""
@@ -259,7 +262,7 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
             exc_info=exception,
         )
         builder = handler_input.response_builder
-        if request_type(handler_input) == "SessionEndedRequest":
+        if request_type(handler_input) not in SPOKEN_REQUEST_TYPES:
             return builder.response
         from ..speech import Speech
 
