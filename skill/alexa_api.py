@@ -73,3 +73,14 @@ class AlexaApi:
 def services_for(handler_input) -> AlexaApi:
     system = handler_input.request_envelope.context.system
     return AlexaApi(endpoint=getattr(system, "api_endpoint", None), token=getattr(system, "api_access_token", None))
+
+
+def device_time_zone(api: AlexaApi, device_id: str | None) -> str | None:
+    """The device's time zone name (e.g. "America/Chicago"), or None if Alexa won't say."""
+    if not device_id or not api.available:
+        return None
+    try:
+        answer = api.call("GET", f"/v2/devices/{device_id}/settings/System.timeZone")
+    except AlexaApiError:
+        return None
+    return answer if isinstance(answer, str) and 0 < len(answer) < 64 else None

@@ -94,8 +94,27 @@ class Household:
     def is_new(self) -> bool:
         return self.version is None and not self.dirty
 
+    @property
+    def time_zone(self) -> str | None:
+        return state.lww_value(self.record.get("time_zone"))
+
+    def set_time_zone(self, name: str) -> None:
+        if name != self.time_zone:
+            self.record["time_zone"] = state.lww(name, self.now_ms())
+            self.changed()
+
+    def local_time(self) -> time.struct_time:
+        """The household's wall clock (its device's time zone once known, else UTC)."""
+        zone = _zone(self.time_zone)
+        if zone is None:
+            return time.gmtime(self.clock())
+        from datetime import datetime
+
+        return datetime.fromtimestamp(self.clock(), zone).timetuple()
+
     def today(self) -> str:
-        return _today(self.clock)
+        """The household's local date: an evening ritual at 11 pm counts on that day."""
+        return time.strftime("%Y-%m-%d", self.local_time())
 
     def now_ms(self) -> int:
         return int(self.clock() * 1000)
@@ -166,6 +185,17 @@ class Household:
             "dirty": self.dirty,
             "reachable": self.reachable,
         }
+
+
+def _zone(name: str | None):
+    if not name:
+        return None
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(name)
+    except Exception:  # unknown or malformed zone name: fall back to UTC
+        return None
 
 
 def _today(clock: Callable[[], float]) -> str:

@@ -50,6 +50,21 @@ class OpenHousehold(AbstractRequestInterceptor):
             self.store, _household_id(handler_input), session_attributes(handler_input), clock=self.clock
         )
         attributes.request_attributes["household"] = household
+        if request.object_type == "LaunchRequest" and household.time_zone is None:
+            self._learn_time_zone(handler_input, household)
+
+    @staticmethod
+    def _learn_time_zone(handler_input, household) -> None:
+        """Once per household: dates ("this week", "tonight") follow the couple's clock."""
+        services = handler_input.attributes_manager.request_attributes.get("services")
+        if services is None:
+            return
+        from .alexa_api import device_time_zone
+
+        device = getattr(handler_input.request_envelope.context.system, "device", None)
+        zone = device_time_zone(services, getattr(device, "device_id", None))
+        if zone:
+            household.set_time_zone(zone)
 
 
 class SaveHousehold(AbstractResponseInterceptor):

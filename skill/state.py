@@ -39,6 +39,7 @@ FIELD_KINDS: dict[str, str] = {
     "checkin": "lww",
     "checkins": "union_map",
     "archive": "archive",
+    "time_zone": "lww",
 }
 
 _EMPTY_BY_KIND: dict[str, Callable[[], Any]] = {
