@@ -6,8 +6,13 @@ version travels with it. A turn that changes something writes once, conditionall
 that version; a conflict (another device of the same home wrote first) re-reads,
 merges (see :mod:`skill.state`) and tries again a bounded number of times.
 
-When the store cannot be reached the turn still answers: changes stay in the session
-copy marked unsaved and the next turn tries again.
+Time is bounded too: all store work of a turn ends within ``TURN_BUDGET_S`` of the
+household being opened (the read within ``READ_BUDGET_S``), whatever the database
+does. When the store cannot be reached the turn still answers: changes stay in the
+session copy marked unsaved, and the next turn tries again.
+
+Invariant: ``version`` is only set when ``record`` contains everything the store
+held at that version, so a successful conditional write never drops anything.
 """
 
 from __future__ import annotations
@@ -19,13 +24,21 @@ from typing import Callable
 
 from . import state
 from .persistence import HouseholdStore, StoreUnavailable, VersionConflict
+from .persistence.base import Stored
 
 log = logging.getLogger("heart.household")
 
 SESSION_KEY = "household"
-MAX_SAVE_ATTEMPTS = 4
-# The session copy rides in every response (at most ~24 KB), so keep it well below.
-COMPACT_AT_BYTES = 12_000
+MAX_SAVE_ATTEMPTS = 5
+# Alexa waits 8 s; keep 2 s for a cold start, the handler and the network.
+READ_BUDGET_S = 3.0
+TURN_BUDGET_S = 6.0
+# History is folded into counts past this size (see state.compact) ...
+COMPACT_AT_BYTES = 10_000
+# ... and a record still larger than this does not ride in the session (a whole
+# response is at most about 24 KB): the session then carries only its unsaved
+# changes, and the next turn reads the store again.
+SESSION_RECORD_MAX_BYTES = 12_000
 
 
 class Household:
@@ -38,6 +51,7 @@ class Household:
         dirty: bool = False,
         reachable: bool = True,
         clock: Callable[[], float] = time.time,
+        base: dict | None = None,
     ) -> None:
         self.household_id = household_id
         self.record = record
@@ -46,48 +60,78 @@ class Household:
         self.reachable = reachable
         self.save_failed = False
         self.clock = clock
+        # The record as stored at ``version``, when known: what a lean session diffs against.
+        self.base = base
+        self.deadline = time.monotonic() + TURN_BUDGET_S
 
     # ---- loading -----------------------------------------------------------------
     @classmethod
     def open(cls, store: HouseholdStore, household_id: str, session_attributes: dict, *, clock=time.time):
-        """The session's copy if it has one, otherwise a single read from the store."""
+        """The session's copy if it has one, otherwise a single read from the store.
+
+        The store is read again only when the carried copy is incomplete: the first
+        read failed, or the record was too large to carry. Unsaved changes carried in
+        the session are merged into what is read."""
         carried = session_attributes.get(SESSION_KEY)
-        if isinstance(carried, dict) and isinstance(carried.get("record"), dict):
+        pending = None
+        if isinstance(carried, dict):
             try:
-                record = state.migrate(carried["record"])
-                return cls(
-                    household_id,
-                    record,
-                    carried.get("version"),
-                    dirty=bool(carried.get("dirty")),
-                    reachable=bool(carried.get("reachable", True)),
-                    clock=clock,
-                )
+                if isinstance(carried.get("record"), dict):
+                    record = state.migrate(carried["record"])
+                    dirty = bool(carried.get("dirty"))
+                    if carried.get("reachable", True):
+                        base = None if dirty else copy.deepcopy(record)
+                        return cls(household_id, record, carried.get("version"), dirty=dirty, clock=clock, base=base)
+                    pending = record if dirty else None
+                elif isinstance(carried.get("changes"), dict):
+                    pending = state.migrate(carried["changes"])
             except state.CorruptRecord:
-                log.warning("session copy unreadable; reading the store again")
-        return cls.read(store, household_id, clock=clock)
+                log.warning("session copy unreadable; reading the store", extra={"event": "session_copy_unreadable"})
+        household = cls.read(store, household_id, clock=clock)
+        if pending is not None:
+            household.record = state.merge(pending, household.record)
+            household.dirty = True
+        return household
 
     @classmethod
     def read(cls, store: HouseholdStore, household_id: str, *, clock=time.time) -> "Household":
-        today = _today(clock)
+        household = cls(household_id, state.new_record(_today(clock)), None, clock=clock)
         try:
-            stored = store.load(household_id)
+            stored = store.load(household_id, now=clock(), deadline=time.monotonic() + READ_BUDGET_S)
         except StoreUnavailable as error:
-            log.warning("store unreachable on read: %s", error)
-            return cls(household_id, state.new_record(today), None, reachable=False, clock=clock)
+            log.warning("store unreachable on read", extra={"event": "store_unreachable", "reason": str(error)})
+            household.reachable = False
+            return household
         if stored is None:
-            return cls(household_id, state.new_record(today), None, clock=clock)
+            return household
+        household.record = state.new_record()
+        if not household._absorb(store, stored):
+            household.record = state.new_record(_today(clock))
+            household.reachable = False  # unreadable and not set aside: never overwrite it
+            return household
+        household.record = state.compact(household.record, max_bytes=COMPACT_AT_BYTES, today=household.today())
+        household.base = copy.deepcopy(household.record)
+        return household
+
+    def _absorb(self, store: HouseholdStore, stored: Stored) -> bool:
+        """Merge a stored record into ours and take its version. An unreadable one is
+        set aside first (and will be replaced); False when that failed."""
         try:
-            record = state.migrate(stored.data)
+            theirs = state.migrate(stored.data)
         except state.CorruptRecord as error:
-            log.error("household record unreadable (%s); set aside, starting fresh", error)
+            log.error(
+                "household record unreadable; set aside, starting fresh",
+                extra={"event": "record_set_aside", "reason": str(error)},
+            )
             try:
-                store.set_aside(household_id, stored.data, now=clock())
+                store.set_aside(self.household_id, stored.data, now=self.clock(), deadline=self.deadline)
             except StoreUnavailable:
-                log.warning("could not set the unreadable record aside")
-                return cls(household_id, state.new_record(today), None, reachable=False, clock=clock)
-            return cls(household_id, state.new_record(today), stored.version, dirty=True, clock=clock)
-        return cls(household_id, record, stored.version, clock=clock)
+                log.warning("could not set the unreadable record aside", extra={"event": "set_aside_failed"})
+                return False
+            theirs, self.dirty = state.new_record(), True
+        self.record = state.merge(self.record, theirs)
+        self.version = stored.version
+        return True
 
     # ---- changing ----------------------------------------------------------------
     @property
@@ -132,59 +176,80 @@ class Household:
             self.changed()
 
     # ---- saving ------------------------------------------------------------------
-    def save(self, store: HouseholdStore, *, deadline: float | None = None) -> bool:
+    def save(self, store: HouseholdStore) -> bool:
         """Write if anything changed. Returns False when the change is still unsaved."""
         if not self.dirty:
             return True
         self.record = state.compact(self.record, max_bytes=COMPACT_AT_BYTES, today=self.today())
-        for _ in range(MAX_SAVE_ATTEMPTS):
-            if deadline is not None and self.clock() > deadline:
-                break
+        for attempt in range(MAX_SAVE_ATTEMPTS):
             try:
-                self.version = store.save(self.household_id, self.record, self.version, now=self.clock())
-                self.dirty = False
-                self.reachable = True
-                self.save_failed = False
-                return True
+                self.version = store.save(
+                    self.household_id, self.record, self.version, now=self.clock(), deadline=self.deadline
+                )
             except VersionConflict:
-                if not self._merge_with_stored(store):
-                    break
-            except StoreUnavailable as error:
-                log.warning("store unreachable on write: %s", error)
+                if attempt + 1 < MAX_SAVE_ATTEMPTS and self._merge_stored(store):
+                    continue
                 break
+            except StoreUnavailable as error:
+                log.warning("store unreachable on write", extra={"event": "store_unreachable", "reason": str(error)})
+                break
+            self.dirty = self.save_failed = False
+            self.reachable = True
+            self.base = copy.deepcopy(self.record)
+            return True
+        if not self.dirty:  # the household was forgotten meanwhile: nothing left to save
+            return True
         self.save_failed = True
         return False
 
-    def _merge_with_stored(self, store: HouseholdStore) -> bool:
+    def _merge_stored(self, store: HouseholdStore) -> bool:
+        """After a conflict: read what the other device wrote and merge it in."""
         try:
-            stored = store.load(self.household_id)
-        except StoreUnavailable:
+            stored = store.load(self.household_id, now=self.clock(), deadline=self.deadline)
+        except StoreUnavailable as error:
+            log.warning("store unreachable on re-read", extra={"event": "store_unreachable", "reason": str(error)})
             return False
         if stored is None:
-            self.version = None
+            if self.version is not None:
+                # Deleted since we read it ("forget us" on another device, or expiry):
+                # writing our copy back would bring the household's data back to life.
+                log.info("household forgotten meanwhile", extra={"event": "forgotten_meanwhile"})
+                self._start_over()
+                return False
             return True
+        return self._absorb(store, stored)
+
+    def forget(self, store: HouseholdStore) -> bool:
+        """Delete the household's record; False when the store could not be reached."""
         try:
-            theirs = state.migrate(stored.data)
-        except state.CorruptRecord:
-            store.set_aside(self.household_id, stored.data, now=self.clock())
-            theirs = state.new_record(self.today())
-        self.record = state.merge(self.record, theirs)
-        self.version = stored.version
+            store.delete(self.household_id, deadline=self.deadline)
+        except StoreUnavailable as error:
+            log.warning("store unreachable on delete", extra={"event": "store_unreachable", "reason": str(error)})
+            return False
+        self._start_over()
         return True
 
-    def forget(self, store: HouseholdStore) -> None:
-        store.delete(self.household_id)
+    def _start_over(self) -> None:
         self.record = state.new_record(self.today())
         self.version = None
         self.dirty = False
+        self.base = None
 
     def to_session(self) -> dict:
-        return {
-            "record": copy.deepcopy(self.record),
-            "version": self.version,
-            "dirty": self.dirty,
-            "reachable": self.reachable,
-        }
+        """The copy carried to the next turn: the whole record when it fits, otherwise
+        only its unsaved changes (the next turn then reads the store)."""
+        if state.size_of(self.record) <= SESSION_RECORD_MAX_BYTES:
+            return {
+                "record": copy.deepcopy(self.record),
+                "version": self.version,
+                "dirty": self.dirty,
+                "reachable": self.reachable,
+            }
+        changes = state.changes(self.base, self.record) if self.dirty else None
+        if changes is not None and state.size_of(changes) > SESSION_RECORD_MAX_BYTES:
+            log.error("unsaved changes too large to carry; dropped", extra={"event": "changes_dropped"})
+            changes = None
+        return {"changes": changes}
 
 
 def _zone(name: str | None):

@@ -13,9 +13,6 @@ from .turn import session_attributes
 
 log = logging.getLogger("heart.turn")
 
-# Leave Alexa's 8 seconds some room for the network on both sides.
-SAVE_DEADLINE_S = 5.5
-
 
 def _household_id(handler_input) -> str:
     user = handler_input.request_envelope.context.system.user
@@ -79,9 +76,7 @@ class SaveHousehold(AbstractResponseInterceptor):
         household: Household | None = attributes.request_attributes.get("household")
         if household is None or not household.record:
             return
-        started = attributes.request_attributes.get("started", time.perf_counter())
-        deadline = household.clock() + max(0.5, SAVE_DEADLINE_S - (time.perf_counter() - started))
-        saved = household.save(self.store, deadline=deadline)
+        saved = household.save(self.store)  # bounded by the deadline the household set when opened
         session_open = response is not None and response.should_end_session is False
         if session_open and handler_input.request_envelope.session is not None:
             attributes.session_attributes[SESSION_KEY] = household.to_session()

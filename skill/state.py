@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date, timedelta
 from typing import Any, Callable
 
 SCHEMA_VERSION = 2
@@ -93,12 +94,12 @@ def _merge_field(kind: str, mine: Any, theirs: Any) -> Any:
     raise ValueError(f"unknown field kind {kind}")
 
 
-def _merge_archive(mine: dict, theirs: dict) -> dict:
+def _merge_archive(mine: dict | None, theirs: dict | None) -> dict:
     """The archive with the later cut-off already counts everything before it."""
     candidates = [a for a in (mine, theirs) if a and a.get("before")]
     if not candidates:
-        return mine or theirs
-    return max(candidates, key=lambda a: (a["before"], a.get("rituals", 0), a.get("checkins", 0)))
+        return mine or theirs or _EMPTY_BY_KIND["archive"]()
+    return max(candidates, key=lambda a: (a["before"], a.get("rituals", 0), a.get("games", 0), a.get("checkins", 0)))
 
 
 def _stable(value: Any) -> str:
@@ -129,7 +130,7 @@ def migrate(raw: Any) -> dict:
     if schema == 1:
         raw = _migrate_v1(raw)
     elif schema != SCHEMA_VERSION:
-        raise CorruptRecord(f"unknown schema {schema!r}")
+        raise CorruptRecord("unknown schema")  # never the value itself: logs carry no content
     record = new_record()
     for name, kind in FIELD_KINDS.items():
         if name in raw and raw[name] is not None:
@@ -158,49 +159,107 @@ def _migrate_v1(raw: dict) -> dict:
 _TYPE_BY_KIND = {"max_map": dict, "union_map": dict, "set": list, "archive": dict}
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# What each union_map entry must be: a string (a date, or "a"/"b" for voices) or a
+# dict carrying its "date". Fields not listed may hold either.
+_ENTRY_TYPES: dict[str, type] = {"voices": str, "rituals_done": str, "games_done": str, "checkins": dict}
+
+
+def _valid_entry(name: str, value: Any) -> bool:
+    kind = _ENTRY_TYPES.get(name)
+    if isinstance(value, str):
+        return kind in (None, str)
+    return kind in (None, dict) and isinstance(value, dict) and isinstance(value.get("date"), str)
+
+
 def _check_kind(name: str, kind: str, value: Any) -> None:
+    """Reject shapes that would make merge or compact fail later (messages name the
+    field, never its content)."""
     expected = _TYPE_BY_KIND.get(kind)
     if expected is not None and not isinstance(value, expected):
         raise CorruptRecord(f"field {name} has the wrong shape")
-    if kind == "max_map" and not all(isinstance(v, int) and not isinstance(v, bool) for v in value.values()):
+    if kind == "max_map" and not all(_is_int(v) for v in value.values()):
         raise CorruptRecord(f"field {name} holds a non-integer count")
-    if kind == "lww" and not (isinstance(value, dict) and "ts" in value and "value" in value):
+    if kind == "set" and not all(isinstance(v, str) for v in value):
+        raise CorruptRecord(f"field {name} holds a non-string member")
+    if kind == "union_map" and not all(_valid_entry(name, v) for v in value.values()):
+        raise CorruptRecord(f"field {name} holds an undated entry")
+    if kind == "lww" and not (isinstance(value, dict) and _is_int(value.get("ts")) and "value" in value):
         raise CorruptRecord(f"field {name} is not a timestamped value")
     if kind in ("min", "max") and not isinstance(value, str):
         raise CorruptRecord(f"field {name} is not a date")
+    if kind == "archive" and not (
+        (value.get("before") is None or isinstance(value.get("before"), str))
+        and all(_is_int(value.get(k, 0)) for k in ("rituals", "games", "checkins"))
+    ):
+        raise CorruptRecord(f"field {name} has the wrong shape")
 
 
 def size_of(record: dict) -> int:
     return len(json.dumps(record, separators=(",", ":")))
 
 
-def compact(record: dict, *, max_bytes: int, keep_days: int = 120, today: str) -> dict:
+# History older than this many days is folded into counts, the longest span first;
+# the last month is never folded (progress talks about recent weeks).
+COMPACT_KEEP_DAYS = (120, 60, 30)
+
+
+def compact(record: dict, *, max_bytes: int, today: str, keep_days: tuple[int, ...] = COMPACT_KEEP_DAYS) -> dict:
     """Fold old completion history into counts so the record stays small.
 
     Alexa carries a copy of the record in the session (a response may be at most
-    about 24 KB) and DynamoDB items stop at 400 KB, so history older than
-    ``keep_days`` becomes numbers in ``archive`` once the record grows past
-    ``max_bytes``. Counts of questions heard are kept whole: they are what keeps the
-    deck from repeating.
+    about 24 KB) and DynamoDB items stop at 400 KB, so once the record grows past
+    ``max_bytes``, completions older than ``keep_days`` become numbers in
+    ``archive`` (trying shorter spans until it fits). Counts of questions heard are
+    kept whole: they are what keeps the deck from repeating. The result may still
+    exceed ``max_bytes`` when the bulk is not history; the caller copes (see
+    ``Household.to_session``).
     """
-    if size_of(record) <= max_bytes:
-        return record
-    from datetime import date, timedelta
+    for days in keep_days:
+        if size_of(record) <= max_bytes:
+            break
+        record = _fold_before(record, (date.fromisoformat(today) - timedelta(days=days)).isoformat())
+    return record
 
-    cut = (date.fromisoformat(today) - timedelta(days=keep_days)).isoformat()
-    compacted = copy.deepcopy(record)
-    archive = dict(compacted["archive"])
+
+def _fold_before(record: dict, cut: str) -> dict:
+    archive = record.get("archive") or _EMPTY_BY_KIND["archive"]()
     if archive.get("before") and archive["before"] >= cut:
-        return compacted
-    archive["rituals"] = archive.get("rituals", 0) + sum(1 for d in compacted["rituals_done"].values() if d < cut)
-    archive["games"] = archive.get("games", 0) + sum(1 for d in compacted["games_done"].values() if d < cut)
+        return record
+    folded = copy.deepcopy(record)
+    archive = dict(archive)
+    archive["rituals"] = archive.get("rituals", 0) + sum(1 for d in folded["rituals_done"].values() if d < cut)
+    archive["games"] = archive.get("games", 0) + sum(1 for d in folded["games_done"].values() if d < cut)
     archive["checkins"] = archive.get("checkins", 0) + sum(
-        1 for c in compacted["checkins"].values() if c.get("date", "") < cut
+        1 for c in folded["checkins"].values() if c.get("date", "") < cut
     )
     archive["before"] = cut
-    compacted["archive"] = archive
-    _drop_archived(compacted, cut)
-    return compacted
+    folded["archive"] = archive
+    _drop_archived(folded, cut)
+    return folded
+
+
+def changes(base: dict | None, current: dict) -> dict:
+    """The part of ``current`` that ``base`` lacks, as a partial record:
+    ``merge(changes(base, current), base) == merge(current, base)``. Carried in the
+    session when the whole record is too large to ride along."""
+    base = base or {}
+    delta: dict = {"schema": SCHEMA_VERSION}
+    for name, kind in FIELD_KINDS.items():
+        mine, theirs = current.get(name), base.get(name)
+        if mine is None or mine == theirs:
+            continue
+        if kind == "max_map":
+            mine = {k: v for k, v in mine.items() if v > (theirs or {}).get(k, 0)}
+        elif kind == "set":
+            mine = sorted(set(mine) - set(theirs or []))
+        elif kind == "union_map":
+            mine = {k: v for k, v in mine.items() if (theirs or {}).get(k) != v}
+        delta[name] = mine
+    return delta
 
 
 def lww(value: Any, ts: int) -> dict:

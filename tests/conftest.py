@@ -24,6 +24,10 @@ from skill.app import build_skill  # noqa: E402
 from skill.config import Settings  # noqa: E402
 from skill.persistence.embedded import SqliteStore  # noqa: E402
 
+# DynamoDB over HTTP (moto's server, table from template.yaml) and a fault proxy before it.
+from dynamo_server import *  # noqa: E402,F401,F403
+from fault_proxy import *  # noqa: E402,F401,F403
+
 
 class FakeClock:
     """Time the tests can move: 2026-11-26 19:30 UTC, a Thursday evening."""

@@ -1,4 +1,12 @@
-"""The persistence contract shared by the embedded store and DynamoDB."""
+"""The persistence contract shared by the embedded store and DynamoDB.
+
+Every write is conditional on the version that was read, so two devices of one home
+never erase each other's progress (the caller re-reads and merges on a conflict).
+Every call takes an optional ``deadline`` (a ``time.monotonic()`` value): a store
+that talks over the network gives up with :class:`StoreUnavailable` rather than
+start an attempt it cannot finish by then, so a turn always answers within
+Alexa's eight seconds.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +14,15 @@ import abc
 from dataclasses import dataclass, field
 from typing import Any
 
-# Households inactive this long are forgotten (DynamoDB TTL; the embedded store
-# honours the same expiry when it reads).
+# Households inactive this long are forgotten (DynamoDB TTL on ``expires_at``; both
+# stores also treat an expired record as absent when they read it).
 RETENTION_SECONDS = 548 * 24 * 3600  # about 18 months
+
+
+def set_aside_key(household_id: str) -> str:
+    """Where an unreadable record is kept: one slot per household, so that forgetting
+    the household can delete it without scanning the table."""
+    return f"set-aside#{household_id}"
 
 
 class VersionConflict(Exception):
@@ -29,7 +43,7 @@ class Stored:
 
 @dataclass
 class StoreStats:
-    """Round trips made, so tests and benchmarks can count them."""
+    """Calls made (not HTTP attempts: the fault proxy counts those)."""
 
     reads: int = 0
     writes: int = 0
@@ -45,21 +59,24 @@ class HouseholdStore(abc.ABC):
         self.stats = StoreStats()
 
     @abc.abstractmethod
-    def load(self, household_id: str) -> Stored | None:
-        """The stored record, or None when the household is new."""
+    def load(self, household_id: str, *, now: float | None = None, deadline: float | None = None) -> Stored | None:
+        """The stored record, or None when there is none or it expired before ``now``."""
 
     @abc.abstractmethod
-    def save(self, household_id: str, data: dict, expected_version: int | None, *, now: float) -> int:
+    def save(
+        self, household_id: str, data: dict, expected_version: int | None, *, now: float, deadline: float | None = None
+    ) -> int:
         """Write ``data`` if the stored version is still ``expected_version``.
 
-        ``expected_version`` None means the record must not exist yet. Returns the new
-        version; raises VersionConflict when the condition fails.
+        ``expected_version`` None means there must be no live record (none, or an
+        expired one). The record then expires ``RETENTION_SECONDS`` after ``now``.
+        Returns the new version; raises VersionConflict when the condition fails.
         """
 
     @abc.abstractmethod
-    def delete(self, household_id: str) -> None:
-        """Forget the household completely."""
+    def delete(self, household_id: str, *, deadline: float | None = None) -> None:
+        """Forget the household completely, its set-aside copy included."""
 
     @abc.abstractmethod
-    def set_aside(self, household_id: str, raw: Any, *, now: float) -> None:
-        """Keep an unreadable record under another key, so nothing is destroyed."""
+    def set_aside(self, household_id: str, raw: Any, *, now: float, deadline: float | None = None) -> None:
+        """Keep an unreadable record under :func:`set_aside_key`, so nothing is destroyed."""

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .base import RETENTION_SECONDS, HouseholdStore, Stored, StoreUnavailable, VersionConflict
+from .base import RETENTION_SECONDS, HouseholdStore, Stored, StoreUnavailable, VersionConflict, set_aside_key
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS households (
@@ -18,6 +18,14 @@ CREATE TABLE IF NOT EXISTS households (
     data TEXT NOT NULL,
     expires_at INTEGER NOT NULL
 )
+"""
+
+# A new record may replace one that expired (DynamoDB's TTL deletes lazily, and the
+# embedded store has no sweeper): the same rule as the DynamoDB store's condition.
+_CREATE = """
+INSERT INTO households (household_id, version, data, expires_at) VALUES (?, 1, ?, ?)
+ON CONFLICT(household_id) DO UPDATE SET version = 1, data = excluded.data, expires_at = excluded.expires_at
+WHERE households.expires_at < ?
 """
 
 
@@ -39,15 +47,16 @@ class SqliteStore(HouseholdStore):
         except sqlite3.OperationalError as error:  # locked or unreadable database file
             raise StoreUnavailable(str(error)) from error
 
-    def load(self, household_id: str) -> Stored | None:
+    def load(self, household_id: str, *, now: float | None = None, deadline: float | None = None) -> Stored | None:
         self.stats.reads += 1
+        now = time.time() if now is None else now
         row = self._run(
             "SELECT version, data, expires_at FROM households WHERE household_id = ?", (household_id,)
         ).fetchone()
         if row is None:
             return None
         version, text, expires_at = row
-        if expires_at < time.time():
+        if expires_at < now:
             self._run("DELETE FROM households WHERE household_id = ? AND version = ?", (household_id, version))
             return None
         try:
@@ -56,15 +65,14 @@ class SqliteStore(HouseholdStore):
             data = text  # handed back raw: the caller sets it aside
         return Stored(data=data, version=version)
 
-    def save(self, household_id: str, data: dict, expected_version: int | None, *, now: float) -> int:
+    def save(
+        self, household_id: str, data: dict, expected_version: int | None, *, now: float, deadline: float | None = None
+    ) -> int:
         self.stats.writes += 1
         text = json.dumps(data, separators=(",", ":"))
         expires_at = int(now + RETENTION_SECONDS)
         if expected_version is None:
-            cursor = self._run(
-                "INSERT OR IGNORE INTO households (household_id, version, data, expires_at) VALUES (?, 1, ?, ?)",
-                (household_id, text, expires_at),
-            )
+            cursor = self._run(_CREATE, (household_id, text, expires_at, now))
             new_version = 1
         else:
             new_version = expected_version + 1
@@ -77,14 +85,16 @@ class SqliteStore(HouseholdStore):
             raise VersionConflict(household_id)
         return new_version
 
-    def delete(self, household_id: str) -> None:
+    def delete(self, household_id: str, *, deadline: float | None = None) -> None:
         self.stats.deletes += 1
-        self._run("DELETE FROM households WHERE household_id = ?", (household_id,))
+        self._run(
+            "DELETE FROM households WHERE household_id IN (?, ?)", (household_id, set_aside_key(household_id))
+        )
 
-    def set_aside(self, household_id: str, raw: Any, *, now: float) -> None:
+    def set_aside(self, household_id: str, raw: Any, *, now: float, deadline: float | None = None) -> None:
         self.stats.writes += 1
         text = raw if isinstance(raw, str) else json.dumps(raw, default=str)
         self._run(
             "INSERT OR REPLACE INTO households (household_id, version, data, expires_at) VALUES (?, 0, ?, ?)",
-            (f"set-aside#{int(now * 1000)}#{household_id}", text, int(now + RETENTION_SECONDS)),
+            (set_aside_key(household_id), text, int(now + RETENTION_SECONDS)),
         )
