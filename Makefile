@@ -21,7 +21,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(ARGS)
 
-## Benchmarks against a plain ask-sdk skill; prints figures and writes bench-results/.
+## Benchmarks against a plain ask-sdk skill: prints figures, writes benchmarks/RESULTS.md (ARGS=--quick).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(ARGS)
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 
 log = logging.getLogger("heart.alexa_api")
@@ -41,6 +39,11 @@ class AlexaApi:
     def call(self, method: str, path: str, body: dict | None = None) -> dict | None:
         if not self.available:
             raise AlexaApiError(None, "no_api_access")
+        # Imported on the first call: most turns never call an Alexa API, and
+        # urllib.request is a noticeable share of a Lambda cold start.
+        import urllib.error
+        import urllib.request
+
         data = None if body is None else json.dumps(body).encode("utf-8")
         request = urllib.request.Request(
             self.endpoint.rstrip("/") + path,

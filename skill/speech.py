@@ -12,7 +12,6 @@ import json
 import random
 from functools import lru_cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 SPEECH_DIR = Path(__file__).parent / "speech"
 DEFAULT_LOCALE = "en-US"
@@ -36,6 +35,7 @@ def catalogue(locale: str) -> dict[str, list[str]]:
     return merged
 
 
+@lru_cache(maxsize=64)  # a folder check per turn otherwise; the folders never change while running
 def supported_locale(locale: str | None) -> str:
     if locale and (SPEECH_DIR / locale).is_dir():
         return locale
@@ -67,4 +67,8 @@ class Speech:
 
 def plain(text: str) -> str:
     """Escape text that comes from outside (names, content) for use inside SSML."""
+    # Imported here: xml.sax.saxutils pulls in urllib.request, which a Lambda cold
+    # start would otherwise pay for before the first turn needs it.
+    from xml.sax.saxutils import escape
+
     return escape(text, {'"': "&quot;"})

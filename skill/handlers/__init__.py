@@ -7,11 +7,11 @@ flows come first, the generic built-ins (help, stop, fallback, ...) last, so tha
 
 from __future__ import annotations
 
-from . import builtins
+from . import builtins, checkin, game, names, privacy, progress, questions, reminders, ritual, safety, tips
 
 # Feature modules, in dispatch order. A module may also offer ``resume_offer(turn)``
 # (something unfinished tonight) which launch and "go on" look for.
-FEATURE_MODULES: tuple = ()
+FEATURE_MODULES: tuple = (safety, privacy, reminders, checkin, progress, ritual, game, questions, names, tips)
 
 
 def request_handlers() -> list:

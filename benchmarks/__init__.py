@@ -1,0 +1,1 @@
+"""``make bench``: Heart to Heart measured against a plain ask-sdk skill (see run.py)."""
