@@ -10,8 +10,6 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
-
 APL_DIR = Path(__file__).parent / "apl"
 TOKEN = "heart-text"
 # Questions are one sentence, tips up to four: long text gets a smaller size.
@@ -27,6 +25,9 @@ def text_directives(turn, title: str, body: str, hint: str = "") -> list:
     """``[RenderDocument]`` when the device has a screen, else ``[]``."""
     if not turn.supports_apl():
         return []
+    # Imported here: the APL models cost ~60 ms of cold start that voice-only devices never need.
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
     short = len(body) <= SHORT_TEXT
     datasources = {
         "text": {

@@ -17,7 +17,7 @@ held at that version, so a successful conditional write never drops anything.
 
 from __future__ import annotations
 
-import copy
+import json
 import logging
 import time
 from typing import Callable
@@ -80,7 +80,7 @@ class Household:
                     record = state.migrate(carried["record"])
                     dirty = bool(carried.get("dirty"))
                     if carried.get("reachable", True):
-                        base = None if dirty else copy.deepcopy(record)
+                        base = None if dirty else snapshot(record)
                         return cls(household_id, record, carried.get("version"), dirty=dirty, clock=clock, base=base)
                     pending = record if dirty else None
                 elif isinstance(carried.get("changes"), dict):
@@ -110,7 +110,7 @@ class Household:
             household.reachable = False  # unreadable and not set aside: never overwrite it
             return household
         household.record = state.compact(household.record, max_bytes=COMPACT_AT_BYTES, today=household.today())
-        household.base = copy.deepcopy(household.record)
+        household.base = snapshot(household.record)
         return household
 
     def _absorb(self, store: HouseholdStore, stored: Stored) -> bool:
@@ -195,7 +195,7 @@ class Household:
                 break
             self.dirty = self.save_failed = False
             self.reachable = True
-            self.base = copy.deepcopy(self.record)
+            self.base = snapshot(self.record)
             return True
         if not self.dirty:  # the household was forgotten meanwhile: nothing left to save
             return True
@@ -240,7 +240,7 @@ class Household:
         only its unsaved changes (the next turn then reads the store)."""
         if state.size_of(self.record) <= SESSION_RECORD_MAX_BYTES:
             return {
-                "record": copy.deepcopy(self.record),
+                "record": self.record,  # serialised right after this interceptor: no copy needed
                 "version": self.version,
                 "dirty": self.dirty,
                 "reachable": self.reachable,
@@ -250,6 +250,12 @@ class Household:
             log.error("unsaved changes too large to carry; dropped", extra={"event": "changes_dropped"})
             changes = None
         return {"changes": changes}
+
+
+def snapshot(record: dict) -> dict:
+    """An independent copy of a record. A JSON round trip is several times faster than
+    copy.deepcopy for these plain dicts, and a turn that writes nothing pays for it."""
+    return json.loads(json.dumps(record))
 
 
 def _zone(name: str | None):

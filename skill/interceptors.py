@@ -78,7 +78,10 @@ class SaveHousehold(AbstractResponseInterceptor):
             return
         saved = household.save(self.store)  # bounded by the deadline the household set when opened
         session_open = response is not None and response.should_end_session is False
-        if session_open and handler_input.request_envelope.session is not None:
+        # A Connections.SendRequest (permission prompt) leaves shouldEndSession unset and
+        # Alexa may come back in the same session: carry the copy then too.
+        may_continue = session_open or (response is not None and response.should_end_session is None)
+        if may_continue and handler_input.request_envelope.session is not None:
             attributes.session_attributes[SESSION_KEY] = household.to_session()
         if not saved and response is not None and response.output_speech is not None:
             speech: Speech = attributes.request_attributes["speech"]

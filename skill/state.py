@@ -123,7 +123,10 @@ def _drop_archived(record: dict, before: str) -> None:
 
 
 def migrate(raw: Any) -> dict:
-    """Bring a stored record of any known schema up to date, or raise CorruptRecord."""
+    """Bring a stored record of any known schema up to date, or raise CorruptRecord.
+
+    The result shares its values with ``raw``: callers pass freshly decoded data (from
+    the store or the session JSON) and do not use ``raw`` afterwards."""
     if not isinstance(raw, dict):
         raise CorruptRecord("record is not a mapping")
     schema = raw.get("schema", 1)
@@ -136,7 +139,7 @@ def migrate(raw: Any) -> dict:
         if name in raw and raw[name] is not None:
             value = raw[name]
             _check_kind(name, kind, value)
-            record[name] = copy.deepcopy(value)
+            record[name] = value
     record["schema"] = SCHEMA_VERSION
     return record
 
