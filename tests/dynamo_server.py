@@ -18,7 +18,7 @@ from skill.persistence.dynamodb import DynamoDbStore, make_client
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "template.yaml"
 
-__all__ = ["DynamoServer", "household_table_properties", "dynamo_server", "dynamo_table", "dynamo_store"]
+__all__ = ["any_store", "DynamoServer", "household_table_properties", "dynamo_server", "dynamo_table", "dynamo_store"]
 
 
 class _CloudFormationLoader(yaml.SafeLoader):
@@ -93,3 +93,13 @@ def dynamo_table(dynamo_server) -> str:
 @pytest.fixture
 def dynamo_store(dynamo_server, dynamo_table) -> DynamoDbStore:
     return dynamo_server.store(dynamo_table)
+
+
+@pytest.fixture(params=["embedded", "dynamodb"])
+def any_store(request, tmp_path):
+    """The same test against both stores: SQLite, and DynamoDB over HTTP."""
+    if request.param == "embedded":
+        from skill.persistence.embedded import SqliteStore
+
+        return SqliteStore(tmp_path / "households.sqlite3")
+    return request.getfixturevalue("dynamo_store")

@@ -13,17 +13,9 @@ from probe_feature import HEARD, containers, with_probe  # noqa: F401 (fixtures)
 
 from skill import nlu
 from skill.persistence.base import RETENTION_SECONDS, set_aside_key
-from skill.persistence.embedded import SqliteStore
 
 ROOT = Path(__file__).resolve().parents[1]
 HOUSEHOLD = "amzn1.ask.account.PRIVACY"
-
-
-@pytest.fixture(params=["embedded", "dynamodb"])
-def any_store(request, tmp_path):
-    if request.param == "embedded":
-        return SqliteStore(tmp_path / "households.sqlite3")
-    return request.getfixturevalue("dynamo_store")
 
 
 @pytest.fixture

@@ -25,13 +25,6 @@ MARKER = "PRIVATE-CONTENT-7f3a"  # if this reaches a log line, content leaked
 ALEXA_RESPONSE_LIMIT = 24_000
 
 
-@pytest.fixture(params=["embedded", "dynamodb"])
-def any_store(request, tmp_path):
-    if request.param == "embedded":
-        return SqliteStore(tmp_path / "households.sqlite3")
-    return request.getfixturevalue("dynamo_store")
-
-
 @pytest.fixture
 def heart_logs():
     """Every line the skill logs, formatted as in production."""

@@ -10,17 +10,9 @@ import pytest
 
 from skill.persistence import StoreUnavailable, VersionConflict
 from skill.persistence.base import RETENTION_SECONDS, set_aside_key
-from skill.persistence.embedded import SqliteStore
 
 NOW = 1795721400.0
 HOUSEHOLD = "amzn1.ask.account.CONTRACT"
-
-
-@pytest.fixture(params=["embedded", "dynamodb"])
-def any_store(request, tmp_path):
-    if request.param == "embedded":
-        return SqliteStore(tmp_path / "households.sqlite3")
-    return request.getfixturevalue("dynamo_store")
 
 
 def record(**fields):
