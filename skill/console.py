@@ -56,6 +56,8 @@ class Speaker:
         self.reprompt: str | None = None
         self.silences = 0
         self.pending_permission: dict | None = None
+        # (intent, slot) the last response asked for with Dialog.ElicitSlot, if any.
+        self.eliciting: tuple[str, str] | None = None
 
     # ---- input -----------------------------------------------------------------
     def hear(self, line: str) -> None:
@@ -74,8 +76,10 @@ class Speaker:
                        f"{heard.text}'. Sending it that way.)")
         if heard.kind in ("intent", "not_for_skill"):
             self.session = None
-        result = self.model.match(heard.text)
-        request = nlu.intent_request(result, locale=self.locale, skill_id=CONSOLE_SKILL_ID)
+        eliciting = self.eliciting if self.session is not None else None
+        result = self.model.match(heard.text, eliciting)
+        in_dialog = eliciting is not None and result.intent == eliciting[0]
+        request = nlu.intent_request(result, locale=self.locale, skill_id=CONSOLE_SKILL_ID, in_dialog=in_dialog)
         self.print(f"  ({_describe(result)})")
         self.send(request)
 
@@ -133,6 +137,10 @@ class Speaker:
             self.speak(text)
         reprompt = ((body.get("reprompt") or {}).get("outputSpeech") or {}).get("ssml")
         self.reprompt = spoken(reprompt) if reprompt else None
+        self.eliciting = None
+        for directive in body.get("directives") or []:
+            if directive.get("type") == "Dialog.ElicitSlot":
+                self.eliciting = ((directive.get("updatedIntent") or {}).get("name"), directive.get("slotToElicit"))
         directive = self._permission_directive(body)
         if directive:
             self.pending_permission = directive

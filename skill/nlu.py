@@ -43,8 +43,12 @@ BUILT_IN_SAMPLES = {
     "AMAZON.FallbackIntent": [],
 }
 
-# Filler Alexa shrugs off; removed only when a line does not match as it is.
-FILLERS = ("please", "alexa", "um", "uh", "so", "well", "okay so", "can you", "could you", "would you", "hey")
+# Filler Alexa shrugs off: a line is also tried without it, and the better match wins.
+FILLERS = ("please", "alexa", "um", "uh", "so", "well", "okay so", "can you", "could you", "would you", "hey",
+           "actually", "just", "oh", "ok", "okay", "and", "now", "then")
+# Alexa's en-US speech recognition writes American spellings; typed lines may not.
+SPELLINGS = {"favourite": "favorite", "favourites": "favorites", "favour": "favor", "humour": "humor",
+             "colour": "color", "behaviour": "behavior", "honour": "honor"}
 
 _UNITS = {
     "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -53,14 +57,16 @@ _UNITS = {
 }
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _FIRST_NAME = re.compile(r"^[a-z][a-z'\-]{0,29}( [a-z][a-z'\-]{0,29})?$")
-_NOT_NAMES = {"a", "an", "the", "and", "us", "we", "you", "it", "me", "our", "that", "this", "not", "no", "yes"}
+_NOT_NAMES = {"a", "an", "the", "and", "us", "we", "you", "it", "me", "our", "that", "this", "not", "no", "yes",
+              "hmm", "um", "uh", "huh", "what", "sorry", "okay", "ok", "well", "maybe", "nothing", "nobody",
+              "whatever", "dunno", "wait", "skip", "pass", "stop", "help", "something", "else", "thanks"}
 
 
 def normalise(text: str) -> str:
     text = text.lower().replace("-", " ").replace("’", "'")
     text = re.sub(r"[^a-z0-9':. ]+", " ", text)
     text = re.sub(r"(?<!\d)[.:]|[.:](?!\d)", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(SPELLINGS.get(word, word) for word in text.split())
 
 
 def parse_number(text: str) -> int | None:
@@ -160,6 +166,13 @@ class Model:
             samples = list(intent.get("samples", [])) + BUILT_IN_SAMPLES.get(intent["name"], [])
             for sample in samples:
                 self._patterns.append((intent["name"], *self._compile(sample)))
+        # Slot samples: what a person may answer when the skill asks for that slot.
+        self._slot_patterns = {
+            (intent["name"], slot["name"]): [(intent["name"], *self._compile(sample)) for sample in slot["samples"]]
+            for intent in language["intents"]
+            for slot in intent.get("slots", [])
+            if slot.get("samples")
+        }
 
     @staticmethod
     def _value_index(slot_type: dict) -> dict[str, tuple[str, str]]:
@@ -202,7 +215,7 @@ class Model:
             time_value = parse_time(text)
             return (SlotValue(time_value), 1.0) if time_value else None
         if type_name == "AMAZON.FirstName":
-            if not _FIRST_NAME.match(text) or text in _NOT_NAMES or text.split()[0] in _NOT_NAMES:
+            if not _FIRST_NAME.match(text) or any(word in _NOT_NAMES for word in text.split()):
                 return None
             return SlotValue(text.title()), 0.5
         if type_name in self.types:
@@ -214,18 +227,26 @@ class Model:
             return SlotValue(text, custom=True), -1.5
         return SlotValue(text), 0.0
 
-    def match(self, text: str) -> MatchResult:
+    def match(self, text: str, eliciting: tuple[str, str] | None = None) -> MatchResult:
+        """The intent Alexa would hear. ``eliciting`` = (intent, slot) when the skill's
+        last response asked for that slot (Dialog.ElicitSlot): a line that matches no
+        intent is then tried against that slot's own samples ("Alex" for a name)."""
         line = normalise(text)
         best = self._best(line)
-        if best is None:
-            stripped = _strip_fillers(line)
-            if stripped != line:
-                best = self._best(stripped)
+        stripped = _strip_fillers(line)
+        if stripped != line:
+            bare = self._best(stripped)
+            if bare is not None and (best is None or bare.score > best.score):
+                best = bare
+        if best is None and eliciting:
+            best = self._best(line, self._slot_patterns.get(eliciting, ())) or self._best(
+                stripped, self._slot_patterns.get(eliciting, ())
+            )
         return best or MatchResult("AMAZON.FallbackIntent")
 
-    def _best(self, line: str) -> MatchResult | None:
+    def _best(self, line: str, patterns=None) -> MatchResult | None:
         best: MatchResult | None = None
-        for intent, regex, slots, literal_words in self._patterns:
+        for intent, regex, slots, literal_words in self._patterns if patterns is None else patterns:
             found = regex.match(line)
             if not found:
                 continue
@@ -244,7 +265,7 @@ class Model:
     def classify(self, text: str, in_session: bool) -> Utterance:
         """Is the line an invocation, a one-shot request, or speech inside a session?"""
         line = normalise(text)
-        line = re.sub(r"^(alexa|echo|computer)\s+", "", line)
+        line = re.sub(r"^((hey|ok|okay)\s+)?(alexa|echo|computer)\s+", "", line)
         name = self.invocation
         for verb in INVOCATION_VERBS:
             if line == f"{verb} {name}":
@@ -252,6 +273,8 @@ class Model:
             if line.startswith(f"{verb} {name} and "):
                 return Utterance("intent", line[len(f"{verb} {name} and "):])
         for verb in ONE_SHOT_VERBS:
+            if line == f"{verb} {name}":
+                return Utterance("launch")
             for joiner in (" to ", " for ", " about ", " if ", " ", " that "):
                 prefix = f"{verb} {name}{joiner}"
                 if line.startswith(prefix) and len(line) > len(prefix):
@@ -305,13 +328,16 @@ def load_model(locale: str = "en-US") -> Model:
     return Model(json.loads(path.read_text(encoding="utf-8")))
 
 
-def match(text: str, locale: str = "en-US") -> MatchResult:
-    return load_model(locale).match(text)
+def match(text: str, locale: str = "en-US", eliciting: tuple[str, str] | None = None) -> MatchResult:
+    return load_model(locale).match(text, eliciting)
 
 
-def intent_request(result: MatchResult, *, locale: str = "en-US", skill_id: str = "amzn1.ask.skill.console") -> dict:
+def intent_request(
+    result: MatchResult, *, locale: str = "en-US", skill_id: str = "amzn1.ask.skill.console", in_dialog: bool = False
+) -> dict:
     """The IntentRequest JSON Alexa would send for this match (all declared slots,
-    entity resolution on custom slot types)."""
+    entity resolution on custom slot types; ``in_dialog``: the answer to a slot the
+    skill elicited)."""
     model = load_model(locale)
     slots = {}
     for name, type_name in model.slot_types.get(result.intent, {}).items():
@@ -337,6 +363,6 @@ def intent_request(result: MatchResult, *, locale: str = "en-US", skill_id: str 
         "type": "IntentRequest",
         "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
         "locale": locale,
-        "dialogState": "COMPLETED",
+        "dialogState": "IN_PROGRESS" if in_dialog else "COMPLETED",
         "intent": {"name": result.intent, "confirmationStatus": "NONE", "slots": slots},
     }

@@ -9,7 +9,7 @@ either side's progress (the record is a small state-based CRDT):
 - ``union_map`` ``{id: value}``: union of immutable entries (completed rituals,
   check-ins); the same id always carries the same value.
 - ``lww``      ``{"value": ..., "ts": ms}`` or ``None``: the later write wins (names,
-  a ritual in progress, the default ritual length).
+  a ritual in progress, the default ritual length, the last question asked).
 - ``min`` / ``max``: the smaller / larger of two comparable values (dates).
 
 The store adds a version number; a write that lost the race re-reads, merges with
@@ -41,6 +41,7 @@ FIELD_KINDS: dict[str, str] = {
     "checkins": "union_map",
     "archive": "archive",
     "time_zone": "lww",
+    "last_question": "lww",
 }
 
 _EMPTY_BY_KIND: dict[str, Callable[[], Any]] = {

@@ -11,7 +11,9 @@ import logging
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 
+from ..speech import plain
 from ..turn import Turn, intent_is, request_type, session_flow
+from .names import names
 
 log = logging.getLogger("heart.builtins")
 
@@ -31,6 +33,34 @@ def main_menu(turn: Turn, opening: str = "") -> object:
     turn.offer(None)
     speech = f"{opening} {turn.say('menu.choices')}".strip()
     return turn.ask(speech, turn.say("menu.reprompt"))
+
+
+def answer_as_fallback(handler_input):
+    """Answer as if Alexa had heard nothing in particular: what the current flow does
+    with words it doesn't expect (the appreciation game takes them as a turn)."""
+    from . import request_handlers
+
+    intent = handler_input.request_envelope.request.intent
+    heard = (intent.name, intent.slots)
+    intent.name, intent.slots = "AMAZON.FallbackIntent", {}
+    try:
+        handler = next(h for h in request_handlers() if h.can_handle(handler_input))
+        return handler.handle(handler_input)
+    finally:
+        intent.name, intent.slots = heard  # logs still name what Alexa heard
+
+
+def recall(turn: Turn):
+    """Something said earlier tonight that "repeat that" in a new session brings back:
+    the first feature module with a ``recall(turn)`` that has one."""
+    from . import FEATURE_MODULES
+
+    for module in FEATURE_MODULES:
+        hook = getattr(module, "recall", None)
+        response = hook(turn) if hook else None
+        if response is not None:
+            return response
+    return None
 
 
 def resume_offer(turn: Turn):
@@ -63,6 +93,9 @@ class LaunchHandler(AbstractRequestHandler):
             return main_menu(turn, turn.say("launch.first"))
         if not household.reachable:
             return main_menu(turn, turn.say("launch.unreachable"))
+        pair = names(turn.record)
+        if all(pair):
+            return main_menu(turn, turn.say("launch.returning_named", first=plain(pair[0]), second=plain(pair[1])))
         return main_menu(turn, turn.say("launch.returning"))
 
 
@@ -122,6 +155,25 @@ class FallbackHandler(AbstractRequestHandler):
         return turn.ask(flow_speech(turn, "fallback"), reprompt)
 
 
+class ThanksHandler(AbstractRequestHandler):
+    """"Thank you", "that was lovely": a warm word, then what can be said next. A flow
+    with no ``thanks.<flow>`` sentence of its own hears it as anything else it didn't
+    expect (in the game, thanking each other is part of a turn)."""
+
+    def can_handle(self, handler_input):
+        return intent_is(handler_input, "ThanksIntent")
+
+    def handle(self, handler_input):
+        turn = Turn(handler_input)
+        flow = session_flow(handler_input)
+        if flow and not turn.speech.has(f"thanks.{flow}"):
+            return answer_as_fallback(handler_input)
+        reprompt = (turn.last_response or {}).get("reprompt")
+        if not reprompt:  # "Alexa, tell heart to heart thank you": a goodbye
+            return turn.tell(f"{turn.say('thanks')} {turn.say('goodbye')}")
+        return turn.ask(f"{flow_speech(turn, 'thanks')} {reprompt}", reprompt)
+
+
 class RepeatHandler(AbstractRequestHandler):
     def can_handle(self, handler_input):
         return intent_is(handler_input, "AMAZON.RepeatIntent")
@@ -130,7 +182,7 @@ class RepeatHandler(AbstractRequestHandler):
         turn = Turn(handler_input)
         last = turn.last_response
         if not last:
-            return main_menu(turn, turn.say("repeat.nothing"))
+            return recall(turn) or main_menu(turn, turn.say("repeat.nothing"))
         return turn.ask(last["speech"], last["reprompt"])
 
 
@@ -280,6 +332,7 @@ HANDLERS = [
     CancelHandler(),
     NavigateHomeHandler(),
     FallbackHandler(),
+    ThanksHandler(),
     RepeatHandler(),
     PreviousHandler(),
     StartOverHandler(),

@@ -12,13 +12,17 @@ from __future__ import annotations
 import re
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_model import Intent, IntentConfirmationStatus, Slot, SlotConfirmationStatus
+from ask_sdk_model.dialog import ElicitSlotDirective
 
 from .. import state
 from ..speech import plain
-from ..turn import Turn, intent_is
+from ..turn import Turn, flow_is, intent_is, session_attributes
 
 FLOW = "names"
 SLOTS = ("a", "b")
+# The intents whose name slot the skill may ask for (they are in the dialog model).
+ASKABLE = ("CallMeIntent", "PartnerNameIntent")
 MAX_NAME = 30
 _NOT_NAME = re.compile(r"[^\w\s'\-]|[\d_]")
 
@@ -80,6 +84,47 @@ def _offer_question(turn: Turn, speech: str):
     return turn.ask(speech, turn.say("names.offer_reprompt"))
 
 
+def _ask_for_name(turn: Turn, intent: str, speech: str, reprompt: str):
+    """Ask for one name and let Alexa hear a bare "Alex" as the answer: Dialog.ElicitSlot
+    on ``intent``'s name slot (the dialog model lists both name intents)."""
+    turn.start_flow(FLOW, asked=intent)
+    elicit = ElicitSlotDirective(
+        updated_intent=Intent(
+            name=intent,
+            confirmation_status=IntentConfirmationStatus.NONE,
+            slots={"name": Slot(name="name", confirmation_status=SlotConfirmationStatus.NONE)},
+        ),
+        slot_to_elicit="name",
+    )
+    return turn.ask(speech, reprompt, directives=[elicit])
+
+
+def _speaker_slot(turn: Turn) -> str | None:
+    """The partner ("a"/"b") whose voice is speaking, when Alexa recognised it before."""
+    person = turn.person_id
+    return (turn.record.get("voices") or {}).get(person) if person else None
+
+
+def _link_voice(turn: Turn, slot: str) -> None:
+    person = turn.person_id
+    voices = turn.record.setdefault("voices", {})
+    if not person or person in voices or slot in voices.values():
+        return
+    voices[person] = slot
+    turn.household.changed()
+
+
+def _after_a_name(turn: Turn, pair: list[str], named: str, own: bool):
+    """Both names known: offer a question; otherwise ask for the missing one."""
+    if "" not in pair:
+        return _offer_question(turn, turn.say("names.both", first=plain(pair[0]), second=plain(pair[1])))
+    if own:
+        speech, reprompt = turn.say("names.ask_partner", name=plain(named)), turn.say("names.partner_reprompt")
+        return _ask_for_name(turn, "PartnerNameIntent", speech, reprompt)
+    speech, reprompt = turn.say("names.ask_own", name=plain(named)), turn.say("names.own_reprompt")
+    return _ask_for_name(turn, "CallMeIntent", speech, reprompt)
+
+
 class SetNamesHandler(AbstractRequestHandler):
     """"Our names are Sam and Alex"."""
 
@@ -89,7 +134,11 @@ class SetNamesHandler(AbstractRequestHandler):
     def handle(self, handler_input):
         turn = Turn(handler_input)
         first, second = clean_name(turn.slot("firstName")), clean_name(turn.slot("secondName"))
-        if not first or not second or first == second:
+        if first and first == second:  # two people with one name: turns go without names
+            if any(names(turn.record)):
+                _set_names(turn, ["", ""])
+            return _offer_question(turn, turn.say("names.same", name=plain(first)))
+        if not first or not second:
             turn.start_flow(FLOW)
             return turn.ask(turn.say("names.unclear_pair"), turn.say("names.unclear_reprompt"))
         _set_names(turn, [first, second])
@@ -97,8 +146,9 @@ class SetNamesHandler(AbstractRequestHandler):
 
 
 class CallMeHandler(AbstractRequestHandler):
-    """"Call me Sam" (and "my partner is Alex"): fills the first missing name. A
-    recognised voice is linked to the partner it named, unless it is linked already."""
+    """"Call me Sam": the speaker's own name. A name already known says who is speaking;
+    a recognised voice renames its own partner entry; otherwise the name fills the first
+    missing one. A recognised voice is linked to the partner it named, once."""
 
     def can_handle(self, handler_input):
         return intent_is(handler_input, "CallMeIntent")
@@ -107,35 +157,123 @@ class CallMeHandler(AbstractRequestHandler):
         turn = Turn(handler_input)
         name = clean_name(turn.slot("name"))
         if not name:
-            turn.start_flow(FLOW)
-            return turn.ask(turn.say("names.unclear"), turn.say("names.unclear_reprompt"))
+            return _ask_for_name(turn, "CallMeIntent", turn.say("names.unclear"), turn.say("names.own_reprompt"))
         pair = names(turn.record)
+        speaker = _speaker_slot(turn)
         if name in pair:
             slot = SLOTS[pair.index(name)]
+        elif speaker:
+            slot = speaker
         elif "" in pair:
             slot = SLOTS[pair.index("")]
+        else:
+            return _already(turn, pair)
+        if pair[SLOTS.index(slot)] != name:
             pair[SLOTS.index(slot)] = name
             _set_names(turn, pair)
-        else:
-            turn.end_flow()
-            return turn.ask(
-                turn.say("names.already", first=plain(pair[0]), second=plain(pair[1])),
-                turn.say("names.offer_reprompt"),
+        _link_voice(turn, slot)
+        return _after_a_name(turn, pair, name, own=True)
+
+
+class PartnerNameHandler(AbstractRequestHandler):
+    """"My partner is Alex": the other partner's name, so the speaker is the one left
+    (the first name stays free for the speaker; a recognised voice is linked to it)."""
+
+    def can_handle(self, handler_input):
+        return intent_is(handler_input, "PartnerNameIntent")
+
+    def handle(self, handler_input):
+        turn = Turn(handler_input)
+        name = clean_name(turn.slot("name"))
+        if not name:
+            return _ask_for_name(
+                turn, "PartnerNameIntent", turn.say("names.unclear_partner"), turn.say("names.partner_reprompt")
             )
-        self._link_voice(turn, slot)
-        if "" in pair:
-            turn.start_flow(FLOW)
-            return turn.ask(turn.say("names.ask_partner", name=plain(name)), turn.say("names.partner_reprompt"))
-        return _offer_question(turn, turn.say("names.both", first=plain(pair[0]), second=plain(pair[1])))
+        pair = names(turn.record)
+        speaker = _speaker_slot(turn)
+        if name in pair:
+            partner = SLOTS[pair.index(name)]
+        elif speaker:
+            partner = _other(speaker)
+        elif "" in pair:
+            partner = "b" if pair[1] == "" else "a"
+        else:
+            return _already(turn, pair)
+        if pair[SLOTS.index(partner)] != name:
+            pair[SLOTS.index(partner)] = name
+            _set_names(turn, pair)
+        if speaker != partner:
+            _link_voice(turn, _other(partner))
+        return _after_a_name(turn, pair, name, own=False)
 
-    @staticmethod
-    def _link_voice(turn: Turn, slot: str) -> None:
-        person = turn.person_id
-        voices = turn.record.setdefault("voices", {})
-        if not person or person in voices or slot in voices.values():
-            return
-        voices[person] = slot
-        turn.household.changed()
+
+class AskedForANameHandler(AbstractRequestHandler):
+    """Help, or nothing like a name, while a name is being asked for: say so and ask
+    for it again (so a bare name still counts as the answer)."""
+
+    def can_handle(self, handler_input):
+        return (
+            intent_is(handler_input, "AMAZON.FallbackIntent", "AMAZON.HelpIntent")
+            and flow_is(handler_input, FLOW)
+            and session_attributes(handler_input)["flow"].get("asked") in ASKABLE
+        )
+
+    def handle(self, handler_input):
+        turn = Turn(handler_input)
+        asked = turn.flow["asked"]
+        reprompt = turn.say("names.partner_reprompt" if asked == "PartnerNameIntent" else "names.own_reprompt")
+        opening = turn.say("names.help_asked" if intent_is(handler_input, "AMAZON.HelpIntent") else "fallback.names")
+        return _ask_for_name(turn, asked, f"{opening} {reprompt}", reprompt)
 
 
-HANDLERS = [SetNamesHandler(), CallMeHandler()]
+class WhoAreWeHandler(AbstractRequestHandler):
+    """"What are our names?": what the skill knows, and a way to add what it doesn't."""
+
+    def can_handle(self, handler_input):
+        return intent_is(handler_input, "WhoAreWeIntent")
+
+    def handle(self, handler_input):
+        turn = Turn(handler_input)
+        pair = names(turn.record)
+        if "" not in pair:
+            return _offer_question(turn, turn.say("names.known", first=plain(pair[0]), second=plain(pair[1])))
+        known = next((n for n in pair if n), "")
+        if known:
+            return _ask_for_name(
+                turn,
+                "PartnerNameIntent" if pair[0] else "CallMeIntent",
+                turn.say("names.known_one", name=plain(known)),
+                turn.say("names.missing_reprompt"),
+            )
+        return _ask_for_name(turn, "CallMeIntent", turn.say("names.unknown"), turn.say("names.own_reprompt"))
+
+
+class ForgetNamesHandler(AbstractRequestHandler):
+    """"Forget our names": names and voice links go; everything else stays."""
+
+    def can_handle(self, handler_input):
+        return intent_is(handler_input, "ForgetNamesIntent")
+
+    def handle(self, handler_input):
+        turn = Turn(handler_input)
+        _set_names(turn, ["", ""])
+        turn.record["voices"] = {}
+        return _offer_question(turn, turn.say("names.forgotten"))
+
+
+def _already(turn: Turn, pair: list[str]):
+    turn.end_flow()
+    turn.offer("question")
+    return turn.ask(
+        turn.say("names.already", first=plain(pair[0]), second=plain(pair[1])), turn.say("names.offer_reprompt")
+    )
+
+
+HANDLERS = [
+    SetNamesHandler(),
+    CallMeHandler(),
+    PartnerNameHandler(),
+    AskedForANameHandler(),
+    WhoAreWeHandler(),
+    ForgetNamesHandler(),
+]

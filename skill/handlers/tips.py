@@ -13,6 +13,7 @@ from .. import deck
 from ..apl import text_directives
 from ..speech import plain
 from ..turn import Turn, flow_is, intent_is
+from .questions import ask_question
 
 FLOW = "tip"
 
@@ -51,6 +52,10 @@ class TipHandler(AbstractRequestHandler):
             return next_tip(turn)
         tip_id = deck.resolve_tip(turn.slot_id("topic"), spoken)
         if tip_id is None:
+            # "Tell us about our childhood", "what about something deep": a question's theme.
+            theme, depth = deck.resolve_theme(None, spoken), deck.resolve_depth(None, spoken)
+            if theme or depth:
+                return ask_question(turn, theme, depth)
             return next_tip(turn, turn.say("tip.unknown_topic"))
         title = deck.tips()[tip_id].title
         return _tell_tip(turn, tip_id, [turn.say("tip.intro", title=plain(title))])
