@@ -2,13 +2,15 @@
 
 A ritual in progress lives in ``record["ritual"]`` (an lww register) as::
 
-    {"id", "started_ms", "updated_ms", "step", "length", "date", "question", "qn"}
+    {"id", "started_ms", "updated_ms", "step", "length", "date", "question", "qn", "timers"}
 
 ``step`` is the index in :data:`STEPS` of the step spoken last, so "go on" and "next"
 move to ``step + 1``, "repeat that" speaks ``step`` again and "go back" ``step - 1``.
 ``question`` and ``qn`` are tonight's question id and the household's count of
 questions heard when it was asked (who answers first), so repeating the step or
-coming back to it later gives the same question. ``date`` is the UTC day the ritual
+coming back to it later gives the same question. ``timers`` (optional) is the couple's answer
+about timers tonight ("granted", "declined", or "asked" when they moved on without one),
+so they are asked once an evening. ``date`` is the UTC day the ritual
 began; it is the value recorded in ``record["rituals_done"]``, so two devices that
 both complete the same ritual write the same entry.
 """

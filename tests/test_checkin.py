@@ -91,7 +91,7 @@ def test_bad_and_missing_ratings_are_asked_again_kindly_and_lose_nothing(talk, s
     talk.say("CheckInIntent")
     for line, why in [
         ("forty two", "off my scale"),  # arrives as rating "42"
-        ("banana", "need a number"),  # arrives as AMAZON.FallbackIntent
+        ("banana", "didn't catch a number"),  # arrives as AMAZON.FallbackIntent
     ]:
         response = hear(talk, line)
         assert_open_with_reprompt(response)
@@ -236,3 +236,92 @@ def test_go_on_follows_whichever_was_left_last_tonight(talk, clock):
     talk.say("CheckInIntent")  # the check-in moves again: now it is the latest
     talk.end("USER_INITIATED")
     assert "connected" in speech_text(hear(talk, "go on"))
+
+
+def test_half_numbers_yes_no_and_next_are_asked_again_and_throw_nothing_away(talk, store):
+    """"Seven and a half", or "we're done" / "next" / "yes" said between the partners, is
+    no rating and no skip: the same partner is asked again."""
+    set_names(talk)
+    talk.say("CheckInIntent")
+    half = talk.say("RatingIntent", rating="7.5")
+    assert_open_with_reprompt(half)
+    assert "whole numbers" in speech_text(half) and "Sam" in speech_text(half)
+    for line in ("we're done", "next", "yes", "no"):
+        again = hear(talk, line)
+        assert_open_with_reprompt(again)
+        assert "didn't catch a number" in speech_text(again) and "Sam" in speech_text(again), line
+    progress = saved(store, talk)["checkin"]["value"]
+    assert progress["step"] == "rate_a" and progress["ratings"] == [None, None]
+    assert "Now Alex" in speech_text(hear(talk, "I'd say an eight"))
+
+
+def talk_prompts_reached(talk) -> None:
+    talk.say("CheckInIntent")
+    hear(talk, "seven")
+    assert_closed(hear(talk, "eight"))  # "what went well" is spoken, the session ends
+
+
+def test_one_shots_after_a_talking_prompt_repeat_go_on_and_go_back(talk, store):
+    talk_prompts_reached(talk)
+    well = "what went well between you"
+    repeated = hear(talk, "repeat that")  # "Alexa, ask heart to heart to repeat that"
+    assert_closed(repeated)
+    assert well in speech_text(repeated) and "ask heart to heart to go on" in speech_text(repeated)
+    assert saved(store, talk)["checkin"]["value"]["step"] == "attention"
+    back = hear(talk, "go back")
+    assert speech_text(back).startswith("This is the first part of your talk.") and well in speech_text(back)
+    attention = hear(talk, "next")
+    assert "could use some care" in speech_text(attention)
+    again = hear(talk, "go back")
+    assert speech_text(again).startswith("Okay, one step back.") and well in speech_text(again)
+    assert "could use some care" in speech_text(hear(talk, "skip this step"))
+    assert "one wish" in speech_text(hear(talk, "next"))
+    assert saved(store, talk)["checkin"]["value"]["step"] == "appreciation"
+
+
+def test_one_shots_belong_to_the_ritual_when_it_moved_last(talk, clock):
+    talk_prompts_reached(talk)
+    clock.advance(minutes=5)
+    hear(talk, "start our evening ritual")
+    hear(talk, "next")  # the first talking step ends the session
+    assert not talk.open
+    repeated = hear(talk, "repeat that")
+    assert "your days" in speech_text(repeated) and "went well" not in speech_text(repeated)
+
+
+def test_one_shots_with_no_check_in_tonight_answer_as_before(talk):
+    assert "nothing for me to repeat" in speech_text(hear(talk, "repeat that"))
+
+
+def test_opening_the_skill_offers_whichever_was_left_last_tonight(talk, clock):
+    talk.say("CheckInIntent")
+    talk.end()
+    clock.advance(minutes=5)
+    hear(talk, "start our evening ritual")
+    hear(talk, "next")  # the first talk of the ritual: the session ends
+    clock.advance(minutes=5)
+    offer = speech_text(talk.launch())
+    assert "partway through tonight's ritual" in offer and "check-in" not in offer
+    assert "Now swap." in speech_text(talk.say("AMAZON.YesIntent"))  # the ritual's next step
+    clock.advance(minutes=5)
+    talk.say("CheckInIntent")  # the check-in moves again: now it is the latest
+    talk.end()
+    assert "check-in earlier tonight" in speech_text(talk.launch())
+
+
+def test_go_back_at_the_first_rating_stays_in_the_check_in(talk, store):
+    set_names(talk)
+    talk.say("CheckInIntent")
+    back = hear(talk, "go back")
+    assert_open_with_reprompt(back)
+    assert speech_text(back).startswith("This is the first number.") and "Sam" in speech_text(back)
+    assert "Now Alex" in speech_text(hear(talk, "six"))
+
+
+def test_thank_you_while_rating_is_answered_and_the_same_partner_is_asked(talk, store):
+    set_names(talk)
+    talk.say("CheckInIntent")
+    thanks = hear(talk, "thank you")
+    assert_open_with_reprompt(thanks)
+    assert speech_text(thanks).startswith("You're welcome.") and "Sam" in speech_text(thanks)
+    assert saved(store, talk)["checkin"]["value"]["ratings"] == [None, None]

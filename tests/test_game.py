@@ -76,8 +76,6 @@ def test_navigation_inside_the_game(talk, store):
     assert talk.text.startswith("Okay, back one turn.") and "One of you starts" in talk.text
     talk.say("AMAZON.HelpIntent")
     assert "appreciation game" in talk.text and talk.open
-    talk.say("RatingIntent", rating="9")
-    assert "doesn't fit in the game" in talk.text and talk.open
     talk.say("AMAZON.YesIntent")
     assert "the other one of you" in talk.text
     talk.say("AMAZON.StopIntent")
@@ -109,3 +107,50 @@ def test_couples_wording_reaches_the_game(line):
 @pytest.mark.parametrize("line", ["next", "done", "we're done", "next turn", "your turn", "I'm done"])
 def test_ways_to_pass_the_turn(line):
     assert nlu.match(line).intent == "AMAZON.NextIntent"
+
+
+def hear(talk, line: str) -> dict:
+    return talk.send(nlu.intent_request(nlu.match(line)))
+
+
+@pytest.mark.parametrize("line", ["I'm grateful", "we love that one", "I'd say a ten", "our favorites"])
+def test_an_appreciation_that_sounds_like_a_command_is_still_the_turn(talk, store, line):
+    """Alexa may hear "I'm grateful" as "call me Grateful": inside the game it is a turn,
+    and nothing about the couple changes."""
+    name_the_couple(talk)
+    talk.say("AppreciationGameIntent")
+    before = record(store).get("names")
+    hear(talk, line)
+    assert talk.text.split(".")[0] in ("Lovely", "That's a nice one", "Beautiful"), talk.text
+    assert_turn(talk.text, "Alex", "Sam")  # Sam started the couple's first game
+    assert talk.open and record(store).get("names") == before
+
+
+def test_no_is_not_yet_and_go_on_passes_the_turn(talk):
+    talk.say("AppreciationGameIntent")
+    first = talk.text
+    hear(talk, "no")
+    assert talk.text.startswith("No rush.") and talk.open
+    talk.say("AMAZON.RepeatIntent")
+    assert talk.text.startswith("No rush.")
+    hear(talk, "go on")
+    assert "the other one of you" in talk.text and talk.open and talk.text != first
+
+
+def test_after_a_turn_is_heard_nothing_asks_for_next_as_well():
+    """Speaking completes a turn, so "say it, then say next" would skip the other partner."""
+    from skill.speech import Speech
+
+    speech = Speech("en-US")
+    for key in ("game.reprompt", "help_reprompt.game", "game.not_yet", "help.game"):
+        assert "then say next" not in speech.say(key)
+
+
+def test_a_thank_you_from_the_listener_is_not_their_turn(talk):
+    name_the_couple(talk)
+    talk.say("AppreciationGameIntent")
+    hear(talk, "you always make me laugh")  # Sam's turn, heard
+    assert_turn(talk.text, "Alex", "Sam")
+    hear(talk, "thank you")  # Alex thanks Sam: still Alex's turn
+    assert_turn(talk.text, "Alex", "Sam")
+    assert not talk.text.startswith(("Lovely", "That's a nice one", "Beautiful")) and talk.open

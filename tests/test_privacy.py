@@ -50,6 +50,8 @@ def test_yes_deletes_everything_and_says_so(home, any_store, clock):
     ask_to_delete(home)
     done = home.say("AMAZON.YesIntent")
     assert "deleted" in speech_text(done)
+    # Reminders live in Alexa, not in our record: say how they stop, or they keep ringing.
+    assert "ask heart to heart to stop reminding us" in speech_text(done)
     assert done["response"]["shouldEndSession"] is True
     assert not exists(any_store, clock)
     assert any_store.load(set_aside_key(HOUSEHOLD), now=clock()) is None
@@ -94,9 +96,22 @@ def test_anything_else_cancels_and_a_later_yes_deletes_nothing(home, any_store, 
     ask_to_delete(home)
     other = home.say(intent)
     assert "haven't deleted" in speech_text(other)
-    assert_open_question(other)
+    assert_open_question(other, max_words=90)  # a request of their own is answered too
     home.say("AMAZON.YesIntent")
     assert exists(any_store, clock)
+
+
+@pytest.mark.parametrize("line, answer", [("ask us a question", "?"),
+                                          ("how are we doing", "Would you like"),
+                                          ("play the appreciation game", "appreciation game")])
+def test_asking_for_something_else_keeps_the_data_and_answers_that(home, any_store, clock, line, answer):
+    ask_to_delete(home)
+    response = home.send(nlu.intent_request(nlu.match(line)))
+    text = speech_text(response)
+    assert text.startswith("I haven't deleted anything.") and answer in text, text
+    assert "Would you like a question to talk about, your evening ritual" not in text
+    assert_open_question(response, max_words=90)
+    assert exists(any_store, clock) and home.attributes.get("flow", {}).get("name") != "forget"
 
 
 def test_a_yes_after_the_safety_answer_deletes_nothing(home, any_store, clock):
@@ -230,3 +245,12 @@ def test_nothing_identifying_is_logged_when_forgetting(home, any_store, clock, c
         logging.getLogger("heart").removeHandler(collector)
     assert any('"forget"' in line for line in lines)
     assert not any(HOUSEHOLD in line for line in lines)
+
+
+def test_thank_you_to_the_question_deletes_nothing_and_asks_nothing_more(home, any_store, clock):
+    ask_to_delete(home)
+    response = home.send(nlu.intent_request(nlu.match("thank you")))
+    text = speech_text(response)
+    assert text.startswith("I haven't deleted anything.") and "delete" not in text.split(".", 1)[1]
+    home.send(nlu.intent_request(nlu.match("yes")))
+    assert exists(any_store, clock)

@@ -113,3 +113,29 @@ def test_week_and_month_windows_and_unrated_check_ins():
     assert (summary.checkins_week, summary.checkins_month) == (2, 3)
     assert progress.rated_checkins(record["checkins"]) == [4.0, 6.0, 7.5]
     assert summary.trend == "up" and summary.before == 5.0
+
+
+def test_after_this_weeks_check_in_a_question_is_offered_not_another_check_in(talk):
+    check_in(talk, "7", "8")
+    response = talk.say("ProgressIntent")
+    text = speech_text(response)
+    assert "checked in this week already" in text and "do a check-in now" not in text
+    assert response["response"]["shouldEndSession"] is False and reprompt_text(response)
+    question = speech_text(talk.say("AMAZON.YesIntent"))
+    assert "connected" not in question and "?" in question  # a question to talk about, not the ratings
+
+
+def test_with_no_check_in_this_week_a_check_in_is_offered(talk, clock):
+    check_in(talk, "6", "6")
+    clock.advance(days=8)
+    assert "Would you like to do a check-in now?" in how_are_we_doing(talk)
+
+
+@pytest.mark.parametrize("line", ["how are we doing as a couple", "are we getting closer", "show us our stats",
+                                  "how many times have we checked in", "give us a progress report",
+                                  "ask heart to heart how we're doing"])
+def test_couples_ask_how_they_are_doing_in_their_own_words(line):
+    from skill import nlu
+
+    heard = nlu.load_model().classify(line, in_session=True)
+    assert nlu.match(heard.text).intent == "ProgressIntent"

@@ -310,3 +310,81 @@ def test_help_inside_the_reminder_questions(couple):
     response = hear(couple, "help")
     assert_open(response)
     assert "evening ritual or your weekly check-in" in speech_text(response)
+
+
+# ---- what couples actually say ------------------------------------------------------------
+def labelled(alert: dict, activity: str) -> dict:
+    from skill.speech import Speech
+
+    text = Speech("en-US").say(f"reminders.label.{activity}")
+    return {**alert, "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": text}]}}}
+
+
+def test_the_same_reminder_twice_is_not_set_twice(couple, api):
+    api.reply("GET", REMINDERS, 200, {"alerts": [labelled(ALERTS["alerts"][0], "ritual")]})
+    api.reply("POST", REMINDERS, 201, {"alertToken": "r-9"})
+    hear(couple, "remind us every evening at eight")
+    response = hear(couple, "yes")
+    assert_told(response)
+    assert "already have that reminder, every day at 8 PM" in speech_text(response)
+    assert api.calls("POST", REMINDERS) == []
+    hear(couple, "remind us every evening at nine")  # another time is another reminder
+    assert_told(hear(couple, "yes"))
+    assert len(created(api)) == 1
+
+
+def test_listing_and_cancelling_say_what_each_reminder_is_for(couple, api):
+    alerts = [labelled(ALERTS["alerts"][0], "ritual"), labelled(ALERTS["alerts"][1], "checkin")]
+    api.reply("GET", REMINDERS, 200, {"alerts": alerts})
+    listed = speech_text(hear(couple, "what reminders do we have"))
+    assert listed == ("You have 2 reminders from Heart to Heart: every day at 8 PM, for your evening ritual "
+                      "and every Sunday at 7 PM, for your check-in.")
+    assert "every Sunday at 7 PM, for your check-in" in speech_text(hear(couple, "stop reminding us"))
+
+
+def test_a_day_that_is_not_one_weekday_is_explained_not_dropped(couple, api):
+    couple.say("SetReminderIntent", activity=("check in", "checkin"), day="monday and thursday", time="08:00")
+    assert couple.text.startswith("I can remind you every day, or on one day each week.")
+    assert "Which day" in couple.text and couple.open
+    couple.end()
+    couple.say("SetReminderIntent", day="weekday", time="08:00")  # "every weekday at eight"
+    assert couple.text.startswith("I can remind you every day, or on one day each week.")
+    assert "every day at 8 PM. Shall I set it?" in couple.text
+
+
+def test_an_answer_that_is_not_understood_hears_the_question_again(couple, api):
+    hear(couple, "remind us")
+    hear(couple, "the check in")
+    for line in ("banana", "yes", "seven"):
+        response = hear(couple, line)
+        assert_open(response)
+        assert speech_text(response) == "Sorry, I didn't get that. Say a day, like on Sunday.", line
+    assert "What time" in speech_text(hear(couple, "on sunday")) and couple.open
+    assert "Say a time" in speech_text(hear(couple, "banana"))
+    assert "every Sunday at 7 PM" in speech_text(hear(couple, "seven"))
+
+
+def test_a_list_that_cannot_be_read_does_not_talk_of_changes(couple, api):
+    api.reply("GET", REMINDERS, 500, {"code": "INTERNAL_SERVER_ERROR"})
+    response = hear(couple, "what reminders do we have")
+    assert "couldn't reach" in speech_text(response) and "changed" not in speech_text(response)
+
+
+@pytest.mark.parametrize("line, slots", [
+    ("remind us to check in on sunday evenings", {"activity": "checkin", "day": "SU"}),
+    ("remind us to check in on friday", {"activity": "checkin", "day": "FR"}),
+    ("let's say nine pm", {"time": "21:00"}),
+    ("how about half past eight", {"time": "08:30"}),
+])
+def test_couples_wording_for_reminders(line, slots):
+    result = nlu.match(line)
+    assert result.intent == "SetReminderIntent"
+    heard = {name: (value.resolved_id or value.value) for name, value in result.slots.items()}
+    assert heard == slots
+
+
+def test_thank_you_while_a_reminder_is_set_up_hears_the_question_again(couple):
+    hear(couple, "remind us")
+    response = hear(couple, "thank you")
+    assert_open(response)
+    assert speech_text(response) == "You're welcome. Say the evening ritual, or the check-in."

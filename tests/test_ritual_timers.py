@@ -93,9 +93,9 @@ def test_permission_denied_or_not_answered_goes_on_without_a_timer(talk, api, st
     assert "timer for" not in talk.text and not talk.open and ritual(store)["step"] == 1
     assert len(api.calls("POST", TIMERS)) == 1  # nothing tried after the answer
 
-    talk.say("AMAZON.ResumeIntent")  # later talks: tried quietly, never asked again
+    talk.say("AMAZON.ResumeIntent")  # later talks: the answer is kept for the evening
     assert "Now swap." in talk.text and OFFER not in talk.text and "timer" not in talk.text
-    assert len(api.calls("POST", TIMERS)) == 2
+    assert len(api.calls("POST", TIMERS)) == 1
 
 
 def test_a_failed_permission_request_counts_as_not_answered(talk, api, store):
@@ -188,3 +188,18 @@ def test_other_features_permission_answers_are_not_ours(talk, api):
     talk.launch()
     permission_answer(talk, "ACCEPTED", token="reminders:ritual:-:20:00")
     assert "Now, your days." not in talk.text
+
+
+@pytest.mark.parametrize("answer", ["AMAZON.NoIntent", "AMAZON.NextIntent"])
+def test_once_answered_the_offer_is_not_made_again_that_evening(talk, api, store, answer):
+    """Going back to the first talk, or starting tonight's ritual over, in a new session."""
+    to_the_offer(talk, api)
+    talk.say(answer)
+    talk.say("AMAZON.ResumeIntent")
+    assert "Now swap." in talk.text
+    talk.say("AMAZON.PreviousIntent")  # "Alexa, ask heart to heart to go back"
+    assert "Now, your days." in talk.text and OFFER not in talk.text and not talk.open
+    talk.say("AMAZON.StartOverIntent")
+    talk.say("AMAZON.NextIntent")
+    assert "Now, your days." in talk.text and OFFER not in talk.text
+    assert ritual(store)["timers"] in ("declined", "asked")

@@ -136,3 +136,41 @@ def test_help_and_the_skill_description_say_it_is_not_professional_help(talk):
     assert "not a substitute for professional help" in manifest["publishingInformation"]["locales"]["en-US"][
         "description"
     ]
+
+
+MORE_DISTRESS = [
+    "I'm scared", "I am afraid", "I'm frightened of him", "my partner is hurting me", "my partner is abusing me",
+    "he hits me", "she threatened me", "my husband is hurting me", "I'm being hurt", "I feel unsafe at home",
+    "I'm in danger at home", "call the police", "call nine one one", "it's an emergency", "I want to die",
+    "I want to kill myself", "I'm thinking about suicide", "I don't want to be here anymore", "I can't go on",
+    "I'm not okay", "we had a big fight", "we're breaking up", "I need a therapist", "we need marriage counseling",
+]
+
+
+@pytest.mark.parametrize("phrase", MORE_DISTRESS)
+def test_more_ways_a_distressed_person_asks_reach_the_safety_intent(phrase):
+    """Several of these once sounded like names ("I'm <name>", "my partner is <name>")."""
+    assert nlu.match(phrase).intent == "SafetyIntent"
+
+
+@pytest.mark.parametrize("phrase", ["help", "I need help with the ritual", "help with the check in",
+                                    "how does the game work", "what do we say", "help us"])
+def test_asking_how_the_skill_works_reaches_help_not_the_safety_net(phrase):
+    assert nlu.match(phrase).intent == "AMAZON.HelpIntent"
+
+
+def test_i_am_scared_is_answered_with_care_and_names_nothing(talk, store):
+    talk.launch()
+    response = hear(talk, "I'm scared")
+    assert_safety_answer_us(response)
+    stored = store.load(talk.user_id)
+    assert stored is None or not stored.data.get("names")
+
+
+def test_urgent_help_comes_first_and_the_answer_says_how_to_reach_the_skills_own_help(talk):
+    talk.launch()
+    text = speech_text(hear(talk, "I need help"))
+    assert text.index("911") < text.index("988") < text.index("counsellor")
+    assert text.endswith("If you meant help with this skill itself, just say: help.")
+    general = speech_text(talk.send(intent_request("SafetyIntent", locale="en-GB")))
+    assert general.endswith("just say: help.") and general.index("emergency") < general.index("counsellor")

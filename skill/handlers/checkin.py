@@ -30,6 +30,12 @@ TALK_STEPS = ("well", "attention", "wish", "appreciation")
 STALE_MS = 6 * 3600 * 1000
 LOW_RATING = 3
 _WHOLE = re.compile(r"-?\d{1,6}")
+_DECIMAL = re.compile(r"-?\d{1,6}[.,]\d+")
+# Heard while a rating is asked: re-asked kindly, nothing recorded. "Next" is among
+# them: "go ahead" or "ready" between partners must not throw a rating away (skip does).
+NOT_A_RATING = ("AMAZON.FallbackIntent", "AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.NextIntent")
+# One-shots after a talking prompt ("Alexa, ask heart to heart to repeat that").
+ONE_SHOTS = ("AMAZON.NextIntent", "SkipIntent", "AMAZON.RepeatIntent", "AMAZON.PreviousIntent")
 
 
 # ---- state ----------------------------------------------------------------------------
@@ -57,10 +63,12 @@ def _names(turn: Turn) -> list[str]:
 
 
 def _rating(turn: Turn) -> tuple[int | None, str | None]:
-    """(rating, None) or (None, why not): "missing", "not_number", "out_of_range"."""
+    """(rating, None) or (None, why not): "missing", "not_number", "not_whole", "out_of_range"."""
     raw = turn.slot("rating")
     if raw is None:
         return None, "missing"
+    if _DECIMAL.fullmatch(raw):
+        return None, "not_whole"
     if not _WHOLE.fullmatch(raw):
         return None, "not_number"
     value = int(raw)
@@ -199,18 +207,19 @@ def _pass_on(handler_input, me):
 
 
 class RatingHandler(AbstractRequestHandler):
-    """A rating, or something that isn't one (fallback, "?", "42", nothing): re-asked kindly."""
+    """A rating, or something that isn't one (fallback, "?", "42", "7.5", "yes", nothing):
+    re-asked kindly."""
 
     def can_handle(self, handler_input):
-        return flow_is(handler_input, FLOW) and intent_is(handler_input, "RatingIntent", "AMAZON.FallbackIntent")
+        return flow_is(handler_input, FLOW) and intent_is(handler_input, "RatingIntent", *NOT_A_RATING)
 
     def handle(self, handler_input):
         turn = Turn(handler_input)
         progress = _flow_progress(turn)
         if progress["step"] not in RATING_STEPS:
             return _continue(turn, progress)
-        if intent_is(handler_input, "AMAZON.FallbackIntent"):
-            rating, problem = None, "not_number"
+        if not intent_is(handler_input, "RatingIntent"):
+            rating, problem = None, "missing"
         else:
             rating, problem = _rating(turn)
         if problem:
@@ -219,10 +228,10 @@ class RatingHandler(AbstractRequestHandler):
 
 
 class SkipRatingHandler(AbstractRequestHandler):
-    """"Skip" (or "move on") during the ratings: that rating is stored as null."""
+    """"Skip" ("I'll pass") during the ratings: that rating is stored as null."""
 
     def can_handle(self, handler_input):
-        return flow_is(handler_input, FLOW) and intent_is(handler_input, "SkipIntent", "AMAZON.NextIntent")
+        return flow_is(handler_input, FLOW) and intent_is(handler_input, "SkipIntent")
 
     def handle(self, handler_input):
         turn = Turn(handler_input)
@@ -233,27 +242,65 @@ class SkipRatingHandler(AbstractRequestHandler):
 
 
 class BackRatingHandler(AbstractRequestHandler):
-    """"Go back" at the second rating asks the first partner again."""
+    """"Go back" at the second rating asks the first partner again; at the first, it
+    stays there (the check-in is not left by accident)."""
 
     def can_handle(self, handler_input):
-        flow = handler_input.attributes_manager.session_attributes.get("flow") or {}
-        return (
-            intent_is(handler_input, "AMAZON.PreviousIntent") and flow_is(handler_input, FLOW)
-            and flow.get("step") == "rate_b"
-        )
+        return intent_is(handler_input, "AMAZON.PreviousIntent") and flow_is(handler_input, FLOW)
 
     def handle(self, handler_input):
         turn = Turn(handler_input)
-        progress = {**_flow_progress(turn), "step": "rate_a"}
+        progress = _flow_progress(turn)
+        if progress["step"] != "rate_b":
+            return _ask_rating(turn, progress, turn.say("checkin.first_rating"))
+        progress = {**progress, "step": "rate_a"}
         _save(turn, progress)
         return _ask_rating(turn, progress, turn.say("checkin.back"))
 
 
+def _fresh_session(handler_input) -> bool:
+    """A new session with nothing going on: "Alexa, ask heart to heart to repeat that"."""
+    session = handler_input.request_envelope.session
+    return bool(getattr(session, "new", False)) and flow_is(handler_input, None) and offer_is(handler_input, None)
+
+
+class OneShotTalkHandler(AbstractRequestHandler):
+    """After a talking prompt ended the session: "repeat that" says it again, "next" or
+    "skip" goes on, "go back" says the one before, while tonight's check-in is what the
+    couple did last (an evening ritual left more recently keeps these words)."""
+
+    def can_handle(self, handler_input):
+        return intent_is(handler_input, *ONE_SHOTS) and _fresh_session(handler_input)
+
+    def handle(self, handler_input):
+        turn = Turn(handler_input)
+        progress = in_progress(turn)
+        if not progress or _ritual_is_newer(turn):
+            return _pass_on(handler_input, self)
+        if progress["step"] in RATING_STEPS:
+            return _continue(turn, progress)
+        upcoming = TALK_STEPS.index(progress["step"])  # the prompt after the one spoken last
+        if intent_is(handler_input, "AMAZON.NextIntent", "SkipIntent"):
+            return _talk(turn, progress)
+        if intent_is(handler_input, "AMAZON.RepeatIntent"):
+            return _talk(turn, {**progress, "step": TALK_STEPS[upcoming - 1]})
+        back = max(upcoming - 2, 0)
+        opening = turn.say("checkin.back_talk" if upcoming >= 2 else "checkin.first_talk")
+        return _talk(turn, {**progress, "step": TALK_STEPS[back]}, opening)
+
+
 def resume_offer(turn: Turn):
-    """Launch and "go on" offer tonight's unfinished check-in."""
-    if in_progress(turn):
-        return turn.say("checkin.resume_offer"), RESUME_OFFER
-    return None
+    """Launch and "go on" offer tonight's unfinished check-in, unless tonight's evening
+    ritual moved more recently (then the ritual offers itself, as "go on" would go on
+    with it)."""
+    if not in_progress(turn):
+        return None
+    if _ritual_is_newer(turn):
+        from .ritual import current
+
+        if current(turn) is not None:
+            return None
+    return turn.say("checkin.resume_offer"), RESUME_OFFER
 
 
 HANDLERS = [
@@ -262,4 +309,5 @@ HANDLERS = [
     RatingHandler(),
     SkipRatingHandler(),
     BackRatingHandler(),
+    OneShotTalkHandler(),
 ]

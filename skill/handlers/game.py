@@ -2,9 +2,13 @@
 
 Four turns, two each, alternating; who starts alternates from game to game. The game
 lives in the session flow "game" (``id``, ``turn``, ``first``). Whatever a partner says
-to the other is heard by Alexa as no intent in particular (AMAZON.FallbackIntent):
-inside the game that simply completes the turn, and so do "next", "done" and "skip".
-Nothing said is kept; a finished game is recorded as ``record["games_done"][id] = date``.
+to the other is heard by Alexa as no intent in particular (AMAZON.FallbackIntent), or
+now and then as one of ours by accident ("I'm grateful" sounds like "I'm <name>", "she's
+amazing" like "she's <name>", "I'd give you a ten" like a rating): inside the game all
+of that simply completes the turn, and so do "next", "done", "go on" and "skip". A "no"
+is "not yet", and a "thank you" is the listener's answer, not a turn: the turn is asked
+again. Nothing said is kept; a finished game is recorded as
+``record["games_done"][id] = date``.
 """
 
 from __future__ import annotations
@@ -14,11 +18,16 @@ import uuid
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
 from ..speech import plain
-from ..turn import Turn, flow_is, intent_is
+from ..turn import Turn, flow_is, intent_is, intent_name, request_type
 from .names import names
 
 FLOW = "game"
 TURNS = 4
+# Requests that leave the game for something else; any other intent of ours heard
+# during the game is what a partner said to the other.
+LEAVE_GAME = ("AskQuestionIntent", "TipOfTheDayIntent")
+# The listener thanking the other: not a turn of their own.
+THANKS = "ThanksIntent"
 
 
 def _prompt(turn: Turn, index: int, first: int) -> str:
@@ -64,11 +73,13 @@ class StartGameHandler(AbstractRequestHandler):
 
 
 class NextTurnHandler(AbstractRequestHandler):
-    """"Next", "done", "skip", "yes": over to the other partner (or the end)."""
+    """"Next", "done", "skip", "yes", "go on", "another one": over to the other partner
+    (or the end)."""
 
     def can_handle(self, handler_input):
         return flow_is(handler_input, FLOW) and intent_is(
-            handler_input, "AMAZON.NextIntent", "SkipIntent", "AMAZON.YesIntent"
+            handler_input, "AMAZON.NextIntent", "SkipIntent", "AMAZON.YesIntent", "AMAZON.ResumeIntent",
+            "AnotherQuestionIntent",
         )
 
     def handle(self, handler_input):
@@ -76,10 +87,14 @@ class NextTurnHandler(AbstractRequestHandler):
 
 
 class HeardTurnHandler(AbstractRequestHandler):
-    """What a partner said to the other reaches Alexa as no intent: that was the turn."""
+    """What a partner said to the other reaches Alexa as no intent, or as one of ours by
+    accident (never a built-in, never a request to leave the game): that was the turn."""
 
     def can_handle(self, handler_input):
-        return flow_is(handler_input, FLOW) and intent_is(handler_input, "AMAZON.FallbackIntent")
+        if not flow_is(handler_input, FLOW) or request_type(handler_input) != "IntentRequest":
+            return False
+        name = intent_name(handler_input) or ""
+        return name == "AMAZON.FallbackIntent" or not (name.startswith("AMAZON.") or name in LEAVE_GAME + (THANKS,))
 
     def handle(self, handler_input):
         turn = Turn(handler_input)
@@ -100,4 +115,17 @@ class PreviousTurnHandler(AbstractRequestHandler):
         return _play(turn, index - 1, turn.say("game.back"))
 
 
-HANDLERS = [StartGameHandler(), NextTurnHandler(), HeardTurnHandler(), PreviousTurnHandler()]
+class NotYetTurnHandler(AbstractRequestHandler):
+    """A "no" during a turn: no hurry. A "thank you": the same turn is asked again."""
+
+    def can_handle(self, handler_input):
+        return flow_is(handler_input, FLOW) and intent_is(handler_input, "AMAZON.NoIntent", THANKS)
+
+    def handle(self, handler_input):
+        turn = Turn(handler_input)
+        if intent_is(handler_input, THANKS):
+            return _play(turn, int(turn.flow.get("turn", 0)))
+        return turn.ask(turn.say("game.not_yet"), turn.say("game.reprompt"))
+
+
+HANDLERS = [StartGameHandler(), NextTurnHandler(), HeardTurnHandler(), PreviousTurnHandler(), NotYetTurnHandler()]

@@ -3,7 +3,8 @@
 Deletion is the one thing the skill cannot undo, so the yes must answer our own
 question on the very next turn: while the "forget" flow is open every other intent
 cancels it ("I haven't deleted anything"), except stop, pause, repeat and the safety
-net, and a yes counts only if the last thing the skill said was the question.
+net, and a yes counts only if the last thing the skill said was the question. A request
+for something else ("ask us a question") is then answered as it would have been.
 ``AlexaSkillEvent.SkillDisabled`` comes with no session and no one to talk to: it
 deletes the record and answers with an empty response. Whatever is left (a failed
 delete, a household that never comes back) expires through the table's TTL.
@@ -15,7 +16,7 @@ import logging
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
-from ..turn import LAST_KEY, Turn, flow_is, intent_is, request_type, session_attributes
+from ..turn import LAST_KEY, Turn, flow_is, intent_is, intent_name, request_type, session_attributes
 from .builtins import main_menu
 
 log = logging.getLogger("heart.privacy")
@@ -83,7 +84,8 @@ class ForgetHelpHandler(AbstractRequestHandler):
 
 
 class ForgetOtherHandler(AbstractRequestHandler):
-    """Anything else while the question is open (a late "yes" included) keeps the data."""
+    """Anything else while the question is open (a late "yes" included) keeps the data;
+    a request of the couple's own ("how are we doing") is then answered as usual."""
 
     def can_handle(self, handler_input):
         return (
@@ -94,7 +96,26 @@ class ForgetOtherHandler(AbstractRequestHandler):
 
     def handle(self, handler_input):
         turn = Turn(handler_input)
-        return main_menu(turn, turn.say("forget.kept_other"))
+        kept = turn.say("forget.kept_other")
+        if (intent_name(handler_input) or "").startswith("AMAZON."):
+            return main_menu(turn, kept)
+        turn.end_flow()
+        turn.offer(None)
+        turn.session.pop(LAST_KEY, None)  # the question is withdrawn: nothing re-asks it
+        response = _answer_elsewhere(handler_input)
+        speech = getattr(response, "output_speech", None)
+        if getattr(speech, "ssml", None):
+            speech.ssml = speech.ssml.replace("<speak>", f"<speak>{kept} ", 1)
+        return response
+
+
+def _answer_elsewhere(handler_input):
+    """The answer of the first handler outside this module that takes the request."""
+    from . import request_handlers
+
+    ours = {id(handler) for handler in HANDLERS}
+    handler = next(h for h in request_handlers() if id(h) not in ours and h.can_handle(handler_input))
+    return handler.handle(handler_input)
 
 
 class SkillDisabledHandler(AbstractRequestHandler):

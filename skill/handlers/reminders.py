@@ -53,6 +53,26 @@ def spoken_when(turn: Turn, day: str | None, time: str) -> str:
     return turn.say("reminders.when.daily", time=spoken_time(turn, time))
 
 
+def _activity(turn: Turn, alert: dict) -> str | None:
+    """Which of ours a reminder is for, read from the text it speaks (our own labels)."""
+    content = ((alert.get("alertInfo") or {}).get("spokenInfo") or {}).get("content") or []
+    texts = {part.get("text") for part in content if isinstance(part, dict)}
+    for activity in reminders.ACTIVITIES:
+        if turn.say(f"reminders.label.{activity}") in texts:
+            return activity
+    return None
+
+
+def _spoken_item(turn: Turn, alert: dict) -> str:
+    """"every day at 8 PM, for your evening ritual" (or without the activity if unknown)."""
+    day, time = reminders.describe(alert)
+    if not time:
+        return turn.say("reminders.when.unknown")
+    when = spoken_when(turn, day, time)
+    activity = _activity(turn, alert)
+    return turn.say(f"reminders.item.{activity}", when=when) if activity else when
+
+
 def _spoken_list(turn: Turn, items: list[str]) -> str:
     if len(items) == 1:
         return items[0]
@@ -69,10 +89,10 @@ def _menu(turn: Turn, opening: str):
     return turn.ask(f"{opening} {turn.say('menu.choices')}", turn.say("menu.reprompt"))
 
 
-def _failed(turn: Turn, error: AlexaApiError):
+def _failed(turn: Turn, error: AlexaApiError, key: str = "reminders.failed"):
     log.warning("reminders call failed", extra={"event": "reminders_failed", "status": error.status})
     turn.end_flow()
-    return turn.tell(turn.say("reminders.failed"))
+    return turn.tell(turn.say(key))
 
 
 # ---- setting one up -------------------------------------------------------------------
@@ -83,7 +103,7 @@ def _plan_so_far(turn: Turn) -> dict:
     return {k: flow[k] for k in ("activity", "day", "time", "literal") if flow.get(k)}
 
 
-def _gather(turn: Turn, **found):
+def _gather(turn: Turn, opening: str = "", **found):
     """Add what was just heard to the plan; ask for what is still missing, else confirm."""
     fresh = not flow_is(turn.handler_input, FLOW)
     data = {**_plan_so_far(turn), **{k: v for k, v in found.items() if v}}
@@ -97,11 +117,15 @@ def _gather(turn: Turn, **found):
         if not data.get(what):
             turn.update_flow(waiting=what)
             key = f"reminders.ask_{what}"
-            return turn.ask(turn.say(key), turn.say(f"{key}_reprompt"))
+            return turn.ask(_join(opening, turn.say(key)), turn.say(f"{key}_reprompt"))
     plan = Plan(data["activity"], data.get("day"), data["time"])
     turn.update_flow(confirming=True)
     speech = turn.say(f"reminders.confirm.{plan.activity}", when=spoken_when(turn, plan.day, plan.time))
-    return turn.ask(speech, turn.say("reminders.confirm_reprompt"))
+    return turn.ask(_join(opening, speech), turn.say("reminders.confirm_reprompt"))
+
+
+def _join(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
 
 
 def _ask_permission(turn: Turn, plan: Plan):
@@ -129,6 +153,9 @@ def _create(turn: Turn, plan: Plan, *, may_ask: bool):
     label = turn.say(f"reminders.label.{plan.activity}")
     body = reminders.payload(plan, label, locale, reminders.local_now(turn.household.clock(), zone), zone)
     try:
+        if _already_set(turn, plan):
+            turn.end_flow()
+            return turn.tell(turn.say("reminders.already", when=spoken_when(turn, plan.day, plan.time)))
         reminders.create(api, body)
     except AlexaApiError as error:
         if error.needs_permission and may_ask:
@@ -141,6 +168,22 @@ def _create(turn: Turn, plan: Plan, *, may_ask: bool):
     turn.end_flow()
     when = spoken_when(turn, plan.day, plan.time)
     return turn.tell(turn.say(f"reminders.created.{plan.activity}", when=when))
+
+
+def _already_set(turn: Turn, plan: Plan) -> bool:
+    """The same reminder exists already ("remind us at eight" said twice must not ring
+    twice). A list we may not read (no permission yet) is no obstacle to creating; an
+    API that does not answer at all is (raised), so the request stays within Alexa's time."""
+    try:
+        alerts = reminders.active(turn.services)
+    except AlexaApiError as error:
+        if error.status is None:
+            raise
+        return False
+    return any(
+        reminders.describe(alert) == (plan.day, plan.time) and _activity(turn, alert) in (None, plan.activity)
+        for alert in alerts
+    )
 
 
 def _evening(turn: Turn, time: str | None) -> str | None:
@@ -162,7 +205,10 @@ class SetReminderHandler(AbstractRequestHandler):
         time = _evening(turn, reminders.parse_time(turn.slot("time")))  # "in the evening" is no clock time: asked
         day = turn.slot_id("day")
         activity = turn.slot_id("activity")
-        return _gather(turn, activity=activity, day=day if day in reminders.DAYS else None, time=time)
+        # "every weekday", "Monday and Thursday": heard, but not one day of the week.
+        unclear_day = turn.slot("day") is not None and day not in reminders.DAYS
+        opening = turn.say("reminders.one_day") if unclear_day else ""
+        return _gather(turn, opening, activity=activity, day=day if day in reminders.DAYS else None, time=time)
 
 
 class ActivityAnswerHandler(AbstractRequestHandler):
@@ -174,6 +220,26 @@ class ActivityAnswerHandler(AbstractRequestHandler):
     def handle(self, handler_input):
         turn = Turn(handler_input)
         return _gather(turn, activity="checkin" if intent_is(handler_input, "CheckInIntent") else "ritual")
+
+
+class NotUnderstoodHandler(AbstractRequestHandler):
+    """Something that doesn't answer the question (a fallback, a "yes" while a day or time
+    is asked, a number while the day is asked): sorry, and the question again."""
+
+    def can_handle(self, handler_input):
+        if not flow_is(handler_input, FLOW):
+            return False
+        confirming = _flow(handler_input).get("confirming") is True
+        return (
+            intent_is(handler_input, "AMAZON.FallbackIntent")
+            or (intent_is(handler_input, "AMAZON.YesIntent") and not confirming)
+            or (intent_is(handler_input, "RatingIntent") and not _waiting(handler_input, "time"))
+        )
+
+    def handle(self, handler_input):
+        turn = Turn(handler_input)
+        question = (turn.last_response or {}).get("reprompt") or turn.say("help_reprompt.reminders")
+        return turn.ask(_join(turn.say("reminders.not_understood"), question), question)
 
 
 class TimeNumberHandler(AbstractRequestHandler):
@@ -241,7 +307,7 @@ class PermissionAnswerHandler(AbstractRequestHandler):
 
 
 # ---- listing and cancelling -----------------------------------------------------------
-def _current(turn: Turn):
+def _current(turn: Turn, failed_key: str = "reminders.failed"):
     """(descriptions, alerts) of this skill's reminders, or a finished response."""
     try:
         alerts = reminders.active(turn.services)
@@ -249,12 +315,8 @@ def _current(turn: Turn):
         if error.needs_permission:
             _permission_card(turn)
             return None, _menu(turn, turn.say("reminders.list_no_permission"))
-        return None, _failed(turn, error)
-    items = []
-    for alert in alerts:
-        day, time = reminders.describe(alert)
-        items.append(spoken_when(turn, day, time) if time else turn.say("reminders.when.unknown"))
-    return (items, alerts), None
+        return None, _failed(turn, error, failed_key)
+    return ([_spoken_item(turn, alert) for alert in alerts], alerts), None
 
 
 class ListRemindersHandler(AbstractRequestHandler):
@@ -263,7 +325,7 @@ class ListRemindersHandler(AbstractRequestHandler):
 
     def handle(self, handler_input):
         turn = Turn(handler_input)
-        found, response = _current(turn)
+        found, response = _current(turn, "reminders.list_failed")
         if response:
             return response
         items, _ = found
@@ -325,6 +387,7 @@ HANDLERS = [
     PermissionAnswerHandler(),
     ActivityAnswerHandler(),
     TimeNumberHandler(),
+    NotUnderstoodHandler(),
     ConfirmCancelHandler(),
     ConfirmReminderHandler(),
     DeclineReminderHandler(),

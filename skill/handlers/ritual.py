@@ -6,13 +6,15 @@ the session: a talking step says how to come back and ends the session, and "go 
 (or opening the skill again the same evening) picks up at the next step.
 
 Navigation inside the ritual: "next" / "yes" / "go on" move on, "skip this step" moves
-on too, "go back" and "repeat that" work in the session and also as one-shots in a new
-session ("Alexa, ask heart to heart to go back") while a ritual is open tonight; help,
-fallback, stop, cancel and pause are the built-ins, speaking this flow's sentences.
+on too, "go back", "repeat that" and "start over" work in the session and also as
+one-shots in a new session ("Alexa, ask heart to heart to go back") while a ritual is
+open tonight; help, fallback, stop, cancel and pause are the built-ins, speaking this
+flow's sentences.
 
 Timers: at the first talking step the skill tries to set an Alexa timer; when the
 permission is missing (401/403) it offers to ask for it, once, and remembers the answer
-for the session. Without a timer the ritual is exactly the same.
+for the evening (in the session, and with tonight's ritual once a talk begins). Without
+a timer the ritual is exactly the same.
 """
 
 from __future__ import annotations
@@ -127,19 +129,22 @@ def present(turn: Turn, ritual: dict, step: int, opening: str = "", *, with_time
         return _present_talk(turn, ritual, step, opening, with_timer)
     ritual = steps.at_step(ritual, step, turn.household.now_ms())
     _save(turn, ritual)
-    turn.start_flow(FLOW, timers=_timer_answer(turn))
+    turn.start_flow(FLOW, timers=_timer_answer(turn, ritual))
     turn.offer(None)
     key = steps.key(step)
     return turn.ask(_join(opening, _step_text(turn, ritual, step)), turn.say(f"ritual.reprompt.{key}"))
 
 
-def _timer_answer(turn: Turn) -> str | None:
-    return turn.flow.get("timers") if flow_is(turn.handler_input, FLOW) else None
+def _timer_answer(turn: Turn, ritual: dict) -> str | None:
+    """The couple's answer about timers: this session's, else the one kept with tonight's
+    ritual (so "go back" to the first talk in a new session does not ask again)."""
+    answer = turn.flow.get("timers") if flow_is(turn.handler_input, FLOW) else None
+    return answer or ritual.get("timers")
 
 
 def _present_talk(turn: Turn, ritual: dict, step: int, opening: str, with_timer: bool):
     """A step with minutes of talking: timer if allowed, how to come back, session ends."""
-    answer = _timer_answer(turn)
+    answer = _timer_answer(turn, ritual)
     minutes = steps.minutes(ritual["length"], step)
     timer_line = ""
     if with_timer and answer in (None, GRANTED):
@@ -155,6 +160,8 @@ def _present_talk(turn: Turn, ritual: dict, step: int, opening: str, with_timer:
             return turn.ask(_join(opening, turn.say("ritual.timer_offer")), turn.say("ritual.timer_offer_reprompt"))
         elif outcome == timers.FAILED and answer == GRANTED:
             timer_line = turn.say("ritual.timer_failed")
+    if answer:
+        ritual = {**ritual, "timers": answer}
     if steps.key(step) == "question":
         ritual = _with_question(turn, ritual)
     ritual = steps.at_step(ritual, step, turn.household.now_ms())
@@ -202,11 +209,12 @@ def _offered_step(turn: Turn) -> int | None:
     return pending if isinstance(pending, int) else None
 
 
-def _welcome_back(turn: Turn, ritual: dict) -> str:
-    """Said when a new session picks the ritual up (launch's offer said it already)."""
+def _welcome_back(turn: Turn) -> str:
+    """Said when a new session picks the ritual up (launch's offer said it already). Short:
+    a couple says "go on" several times an evening, and knows where they were."""
     if _in_ritual(turn.handler_input):
         return ""
-    return turn.say("ritual.welcome_back", last=_step_name(turn, ritual, ritual["step"]))
+    return turn.say("ritual.welcome_back")
 
 
 def start(turn: Turn, explicit_length: str | None = None):
@@ -267,7 +275,7 @@ class ResumeRitualHandler(AbstractRequestHandler):
         turn = Turn(handler_input)
         ritual = current(turn)
         if ritual:
-            return advance(turn, ritual, _welcome_back(turn, ritual))
+            return advance(turn, ritual, _welcome_back(turn))
         if steps.unfinished(state.lww_value(turn.record.get("ritual")), turn.record.get("rituals_done")):
             turn.end_flow()
             turn.offer(START_OFFER)
@@ -302,7 +310,7 @@ class NextStepHandler(AbstractRequestHandler):
         ritual = current(turn)
         if ritual is None:
             return _elsewhere(handler_input, builtins.NextHandler())
-        return advance(turn, ritual, _welcome_back(turn, ritual))
+        return advance(turn, ritual, _welcome_back(turn))
 
 
 class SkipStepHandler(AbstractRequestHandler):
@@ -351,6 +359,27 @@ class RepeatStepHandler(AbstractRequestHandler):
         if ritual is None:
             return _elsewhere(handler_input, builtins.RepeatHandler())
         return present(turn, ritual, ritual["step"], with_timer=False)
+
+
+class RestartRitualHandler(AbstractRequestHandler):
+    """"Start over" ("restart the ritual") in the ritual, or as a one-shot while tonight's
+    ritual is open: tonight's ritual again from its first step, same length."""
+
+    def can_handle(self, handler_input):
+        return intent_is(handler_input, "AMAZON.StartOverIntent") and (
+            flow_is(handler_input, FLOW) or _one_shot(handler_input)
+        )
+
+    def handle(self, handler_input):
+        turn = Turn(handler_input)
+        ritual = current(turn)
+        if ritual is None:
+            return _elsewhere(handler_input, builtins.StartOverHandler())
+        household = turn.household
+        fresh = steps.new_ritual(uuid.uuid4().hex, household.now_ms(), household.today(), ritual["length"])
+        if ritual.get("timers"):
+            fresh["timers"] = ritual["timers"]
+        return present(turn, fresh, 0, turn.say("ritual.restart"))
 
 
 class NotYetHandler(AbstractRequestHandler):
@@ -431,5 +460,6 @@ HANDLERS = [
     SkipStepHandler(),
     PreviousStepHandler(),
     RepeatStepHandler(),
+    RestartRitualHandler(),
     NotYetHandler(),
 ]
