@@ -59,6 +59,7 @@ class Household:
         self.dirty = dirty
         self.reachable = reachable
         self.save_failed = False
+        self.first_visit = False
         self.clock = clock
         # The record as stored at ``version``, when known: what a lean session diffs against.
         self.base = base
@@ -103,6 +104,7 @@ class Household:
             household.reachable = False
             return household
         if stored is None:
+            household.first_visit = True
             return household
         household.record = state.new_record()
         if not household._absorb(store, stored):
@@ -136,7 +138,9 @@ class Household:
     # ---- changing ----------------------------------------------------------------
     @property
     def is_new(self) -> bool:
-        return self.version is None and not self.dirty
+        """The store had no record for this household when the session began (what
+        the turn has changed since, a learned time zone say, does not count)."""
+        return self.first_visit
 
     @property
     def time_zone(self) -> str | None:
