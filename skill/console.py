@@ -84,6 +84,8 @@ class Speaker:
         self.send(request)
 
     def silence(self) -> None:
+        if self.pending_permission is not None:
+            return self.answer_permission("")  # no answer to Alexa's prompt: NOT_ANSWERED
         if self.session is None:
             return
         self.silences += 1

@@ -74,6 +74,9 @@ def parse_number(text: str) -> int | None:
     text = text.strip()
     if re.fullmatch(r"-?\d+", text):
         return int(text)
+    if text.startswith(("minus ", "negative ")):
+        rest = parse_number(text.split(" ", 1)[1])
+        return None if rest is None else -rest
     words = [w for w in text.split() if w != "and"]
     if not words:
         return None
@@ -95,6 +98,10 @@ def parse_number(text: str) -> int | None:
 def parse_time(text: str) -> str | None:
     """Spoken times as AMAZON.TIME gives them: 'HH:MM'; 'eight' -> '08:00', 'eight pm' -> '20:00'."""
     text = text.replace("o'clock", "").replace("oclock", "").strip()
+    if text in ("noon", "midday", "twelve noon"):
+        return "12:00"
+    if text in ("midnight", "twelve midnight"):
+        return "00:00"
     evening = bool(re.search(r"\b(pm|p m|in the evening|at night|tonight)\b", text))
     morning = bool(re.search(r"\b(am|a m|in the morning)\b", text))
     text = re.sub(r"\b(pm|p m|am|a m|in the evening|in the morning|at night|tonight)\b", "", text).strip()
@@ -224,7 +231,11 @@ class Model:
                 return SlotValue(text, resolved[0], resolved[1], custom=True), 1.0
             if len(text.split()) > 4:
                 return None
-            return SlotValue(text, custom=True), -1.5
+            # Alexa fills a custom slot with words of a sibling slot's type too ("something
+            # romantic" as a depth); anything else is a weak, unresolved match.
+            siblings = (t for t in self.slot_types[intent].values() if t != type_name and t in self.types)
+            near = any(self.resolve(sibling, text) for sibling in siblings)
+            return SlotValue(text, custom=True), (0.0 if near else -1.5)
         return SlotValue(text), 0.0
 
     def match(self, text: str, eliciting: tuple[str, str] | None = None) -> MatchResult:
@@ -258,6 +269,8 @@ class Model:
                 filled[slot], bonus = result
                 score += bonus
             else:
+                if score < 0 and any(v.custom and not v.resolved_id for v in filled.values()):
+                    continue  # "{depth}" or "go {depth}" must not swallow any phrase at all
                 if best is None or score > best.score:
                     best = MatchResult(intent, filled, score)
         return best

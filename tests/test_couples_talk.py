@@ -379,3 +379,35 @@ def test_console_answers_a_name_question_with_a_bare_name(console):
     speaker.hear("call me Sam")
     speaker.hear("Alex")
     assert "Thanks, Sam and Alex" in out.getvalue()
+
+
+def test_nlu_understands_noon_midnight_and_negative_numbers():
+    from skill.nlu import parse_number, parse_time
+
+    assert parse_time("noon") == "12:00" and parse_time("midnight") == "00:00"
+    assert parse_number("minus three") == -3
+
+
+def test_a_bare_slot_sample_does_not_swallow_unknown_phrases():
+    from skill.nlu import match
+
+    assert match("go ahead").intent != "AskQuestionIntent"
+    assert match("something deep").intent == "AskQuestionIntent"
+
+
+def test_silence_at_a_permission_prompt_is_not_answered(tmp_path):
+    import io
+
+    from skill.app import build_skill
+    from skill.config import Settings
+    from skill.console import Speaker
+
+    out = io.StringIO()
+    skill = build_skill(settings=Settings(skill_id=None, table_name=None, db_path=str(tmp_path / "p.sqlite3")))
+    console = Speaker(skill, user_id="amzn1.ask.account.PERMISSION", out=out)
+    console.pending_permission = {"token": "timers:test", "payload": {"permissionScopes": [
+        {"permissionScope": "alexa::alerts:timers:skill:readwrite"}]}}
+    console.session = None
+    console.hear("")
+    assert "NOT_ANSWERED" in out.getvalue()
+    assert console.pending_permission is None

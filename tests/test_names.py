@@ -140,3 +140,20 @@ def test_a_third_name_is_not_guessed(talk, store):
     assert_open_and_short(response)
     assert "I already know you as Sam and Alex" in talk.text
     assert store.load(talk.user_id).data["names"]["value"] == ["Sam", "Alex"]
+
+
+@pytest.mark.parametrize("said", ["tired", "Scared", "cheating", "not sure", "my wife"])
+def test_feelings_and_words_alexa_takes_for_names_are_not_names(said):
+    assert clean_name(said) == ""
+
+
+def test_im_tired_is_not_taken_as_a_name(talk, store):
+    talk.launch()
+    talk.say("CallMeIntent", name="Tired")
+    assert "Tired" not in talk.text
+    assert talk.open
+    talk.say("PartnerNameIntent", name="Cheating")
+    assert "Cheating" not in talk.text
+    talk.say("AMAZON.StopIntent")
+    stored = store.load(talk.user_id)
+    assert "Tired" not in str(stored.data) and "Cheating" not in str(stored.data)

@@ -9,7 +9,10 @@ addressed by the name they gave, or, with no names at all, as "one of you".
 
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_model import Intent, IntentConfirmationStatus, Slot, SlotConfirmationStatus
@@ -27,12 +30,22 @@ MAX_NAME = 30
 _NOT_NAME = re.compile(r"[^\w\s'\-]|[\d_]")
 
 
+@lru_cache(maxsize=None)
+def _not_names(locale: str = "en-US") -> frozenset[str]:
+    """Words Alexa's first-name slot happily takes ("I'm tired") that are no one's name."""
+    data = json.loads((Path(__file__).resolve().parents[1] / "content" / "not_names.json").read_text())
+    return frozenset(data.get(locale) or data["en-US"])
+
+
 def clean_name(raw: str | None) -> str:
-    """Letters, spaces, hyphens and apostrophes only; at most 30 characters; Title Case."""
+    """Letters, spaces, hyphens and apostrophes only; at most 30 characters; Title Case.
+    Empty when nothing name-like is left (so the skill asks again)."""
     if not raw:
         return ""
     text = _NOT_NAME.sub("", raw.replace("\u2019", "'"))
     text = re.sub(r"\s+", " ", text).strip(" -'")[:MAX_NAME].strip(" -'")
+    if any(word in _not_names() for word in text.lower().split()):
+        return ""
     return text.title()
 
 
