@@ -201,10 +201,10 @@ def test_very_low_ratings_gently_mention_support_once(talk, store):
     talk.say("RatingIntent", rating="2")
     low = talk.say("RatingIntent", rating="3")
     assert_closed(low, limit=90)
-    assert speech_text(low).count("couples counsellor") == 1
+    assert speech_text(low).count("couples counselor") == 1
     assert "we need help" in speech_text(low)
     for _ in range(3):
-        assert "counsellor" not in speech_text(go_on(talk))
+        assert "counselor" not in speech_text(go_on(talk))
 
 
 def test_support_is_not_mentioned_unless_both_ratings_are_low(talk, clock):
@@ -212,7 +212,7 @@ def test_support_is_not_mentioned_unless_both_ratings_are_low(talk, clock):
         talk.say("CheckInIntent")
         talk.say("RatingIntent", rating=ratings[0])
         last = talk.say("SkipIntent") if ratings[1] is None else talk.say("RatingIntent", rating=ratings[1])
-        assert "counsellor" not in speech_text(last)
+        assert "counselor" not in speech_text(last)
         clock.advance(days=7)
 
 

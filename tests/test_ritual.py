@@ -450,3 +450,11 @@ def test_thank_you_in_the_first_step_is_answered_warmly_and_the_ritual_waits(tal
     hear(talk, "thank you")
     assert talk.text.startswith("You're welcome.") and "say next" in talk.text and talk.open
     assert ritual(store)["step"] == 0
+
+
+def test_tonights_question_can_be_saved_after_the_session_closed(talk, store):
+    reach(talk, store, 3)
+    qid = ritual(store)["question"]
+    assert not talk.open  # the couple talk; Alexa has closed the session
+    talk.say("SaveFavouriteIntent")  # "Alexa, ask heart to heart to save that one"
+    assert record(store)["favourites"] == [qid]

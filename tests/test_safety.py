@@ -74,7 +74,7 @@ def assert_safety_answer_us(response: dict) -> None:
     assert '<say-as interpret-as="telephone">1-800-799-7233</say-as>' in ssml
     assert '<say-as interpret-as="digits">988</say-as>' in ssml
     text = speech_text(response)
-    assert "not therapy" in text and "counsellor" in text
+    assert "not therapy" in text and "counselor" in text
     assert not re.search(r"\b(shall|should|can|may) I (call|contact|dial|ring)\b|want me to call", text, re.I)
     assert "card" not in response["response"] and "directives" not in response["response"]
     assert response["response"]["shouldEndSession"] is False and reprompt_text(response)
@@ -170,7 +170,7 @@ def test_i_am_scared_is_answered_with_care_and_names_nothing(talk, store):
 def test_urgent_help_comes_first_and_the_answer_says_how_to_reach_the_skills_own_help(talk):
     talk.launch()
     text = speech_text(hear(talk, "I need help"))
-    assert text.index("911") < text.index("988") < text.index("counsellor")
+    assert text.index("911") < text.index("988") < text.index("counselor")
     assert text.endswith("If you meant help with this skill itself, just say: help.")
     general = speech_text(talk.send(intent_request("SafetyIntent", locale="en-GB")))
-    assert general.endswith("just say: help.") and general.index("emergency") < general.index("counsellor")
+    assert general.endswith("just say: help.") and general.index("emergency") < general.index("counselor")

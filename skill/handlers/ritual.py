@@ -107,8 +107,12 @@ def _with_question(turn: Turn, ritual: dict) -> dict:
     seen = turn.record.setdefault("seen_questions", {})
     chosen = deck.pick(deck.question_pool(), seen, turn.household.household_id)
     deck.mark_heard(seen, chosen.id)
+    total = deck.heard_total(turn.record)
+    # So "Alexa, ask heart to heart to save that one" after this step saves tonight's question.
+    remembered = {"qid": chosen.id, "theme": None, "depth": None, "favourites": False, "n": total}
+    turn.record[questions.LAST_QUESTION] = state.lww(remembered, turn.household.now_ms())
     turn.household.changed()
-    return {**ritual, "question": chosen.id, "qn": deck.heard_total(turn.record)}
+    return {**ritual, "question": chosen.id, "qn": total}
 
 
 def _step_text(turn: Turn, ritual: dict, step: int) -> str:
