@@ -2,10 +2,11 @@
 the same way lambda/Makefile does it, each with and without boto3, and a folder that
 stands in for the Lambda runtime's own (precompiled) boto3.
 
-On Lambda the function's folder is read-only and the bundle carries no ``.pyc``
-files (lambda/Makefile installs with ``--no-compile``), so every cold start compiles
-what it imports from the bundle; the runtime's boto3 comes precompiled. The
-benchmark reproduces exactly that: the runtime's interpreter (template.yaml's
+On Lambda the function's folder is read-only, so a bundle without ``.pyc`` files for
+the runtime's Python compiles what it imports on every cold start. Ours ships them
+(lambda/Makefile compiles with the runtime's interpreter); the reference, built the
+usual way, does not; the runtime's boto3 comes precompiled. The benchmark reproduces
+exactly that: the runtime's interpreter (template.yaml's
 ``Runtime``) started with ``-I -B`` and a ``sys.path`` of the bundle, then this
 runtime folder.
 """
