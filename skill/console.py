@@ -6,8 +6,10 @@ through the same skill as on Lambda (on the embedded store), and the reply is pr
 as it would be spoken. Sessions open and close as on a speaker: with no session open
 you start one with "open heart to heart" or "ask heart to heart to ...". Press Enter
 on an empty line to stay silent (Alexa reprompts once, then closes the session).
+Timers, reminders and permission prompts work against a local stand-in for the Alexa
+APIs (:mod:`skill.local_alexa`).
 
-    python -m skill.console [--speak] [--db PATH] [--user ID]
+    python -m skill.console [--speak] [--db PATH] [--user ID] [--no-alexa-api]
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from pathlib import Path
 from . import nlu
 from .app import build_skill, handle_event
 from .config import Settings
+from .local_alexa import TOKEN as LOCAL_TOKEN
+from .local_alexa import LocalAlexa
 
 DEFAULT_DB = Path(".data") / "console.sqlite3"
 CONSOLE_USER = "amzn1.ask.account.CONSOLE-HOUSEHOLD"
@@ -45,8 +49,11 @@ def spoken(ssml: str) -> str:
 class Speaker:
     """Keeps the session the way an Echo would, and turns typed lines into requests."""
 
-    def __init__(self, skill, *, user_id: str, locale: str = "en-US", voice: bool = False, out=sys.stdout) -> None:
+    def __init__(self, skill, *, user_id: str, locale: str = "en-US", voice: bool = False, out=sys.stdout,
+                 alexa: LocalAlexa | None = None, api_endpoint: str = "") -> None:
         self.skill = skill
+        self.alexa = alexa
+        self.api_endpoint = api_endpoint
         self.user_id = user_id
         self.locale = locale
         self.model = nlu.load_model(locale)
@@ -103,6 +110,8 @@ class Speaker:
         answer = self.model.match(line).intent
         status = {"AMAZON.YesIntent": "ACCEPTED", "AMAZON.NoIntent": "DENIED"}.get(answer, "NOT_ANSWERED")
         self.print(f"  (Alexa's permission prompt answered: {status})")
+        if status == "ACCEPTED" and self.alexa is not None:
+            self.alexa.grant(_scope_id(request))
         self.send({
             "type": "Connections.Response",
             "name": "AskFor",
@@ -179,8 +188,8 @@ class Speaker:
             "application": {"applicationId": CONSOLE_SKILL_ID},
             "user": {"userId": self.user_id},
             "device": {"deviceId": "amzn1.ask.device.CONSOLE", "supportedInterfaces": {}},
-            "apiEndpoint": os.environ.get("HEART_CONSOLE_API_ENDPOINT", ""),
-            "apiAccessToken": "console-token",
+            "apiEndpoint": self.api_endpoint,
+            "apiAccessToken": LOCAL_TOKEN,
         }
         envelope = {"version": "1.0", "context": {"System": system}, "request": request}
         if self.session is not None:
@@ -188,9 +197,13 @@ class Speaker:
         return envelope
 
 
-def _scope(directive: dict) -> str:
+def _scope_id(directive: dict) -> str:
     scopes = ((directive.get("payload") or {}).get("permissionScopes") or [{}])
-    scope = scopes[0].get("permissionScope", "")
+    return scopes[0].get("permissionScope", "")
+
+
+def _scope(directive: dict) -> str:
+    scope = _scope_id(directive)
     return {"alexa::alerts:timers:skill:readwrite": "timers",
             "alexa::alerts:reminders:skill:readwrite": "reminders"}.get(scope, scope or "that")
 
@@ -210,11 +223,16 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"embedded store file (default {DEFAULT_DB})")
     parser.add_argument("--user", default=CONSOLE_USER, help="the household's Alexa userId")
     parser.add_argument("--locale", default="en-US")
+    parser.add_argument("--no-alexa-api", action="store_true",
+                        help="no local stand-in for Alexa's timers, reminders and settings APIs")
     args = parser.parse_args(argv)
 
     settings = Settings(skill_id=None, table_name=None, db_path=args.db)
     skill = build_skill(settings=settings)
-    speaker = Speaker(skill, user_id=args.user, locale=args.locale, voice=args.speak)
+    alexa = None if args.no_alexa_api else LocalAlexa(Path(args.db).with_suffix(".alexa.json"), notify=print)
+    endpoint = alexa.start() if alexa else ""
+    speaker = Speaker(skill, user_id=args.user, locale=args.locale, voice=args.speak, alexa=alexa,
+                      api_endpoint=endpoint)
     interactive = sys.stdin.isatty()
     if args.speak and not speaker.voice:
         speaker.print("(espeak-ng is not installed, so replies are printed only: apt-get install espeak-ng)")
@@ -232,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
         speaker.hear(line)
     if speaker.session is not None:
         speaker.send({"type": "SessionEndedRequest", "reason": "USER_INITIATED"}, quiet=True)
+    if alexa:
+        alexa.stop()
     return 0
 
 

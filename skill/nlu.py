@@ -48,7 +48,9 @@ FILLERS = ("please", "alexa", "um", "uh", "so", "well", "okay so", "can you", "c
            "actually", "just", "oh", "ok", "okay", "and", "now", "then")
 # Alexa's en-US speech recognition writes American spellings; typed lines may not.
 SPELLINGS = {"favourite": "favorite", "favourites": "favorites", "favour": "favor", "humour": "humor",
-             "colour": "color", "behaviour": "behavior", "honour": "honor"}
+             "colour": "color", "behaviour": "behavior", "honour": "honor",
+             # typed without the apostrophe Alexa would hear
+             "lets": "let's", "whats": "what's", "dont": "don't", "im": "i'm"}
 
 _UNITS = {
     "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -66,7 +68,9 @@ def normalise(text: str) -> str:
     text = text.lower().replace("-", " ").replace("’", "'")
     text = re.sub(r"[^a-z0-9':. ]+", " ", text)
     text = re.sub(r"(?<!\d)[.:]|[.:](?!\d)", " ", text)
-    return " ".join(SPELLINGS.get(word, word) for word in text.split())
+    text = " ".join(SPELLINGS.get(word, word) for word in text.split())
+    # Spoken contractions Alexa hears either way.
+    return re.sub(r"\blet us\b", "let's", text)
 
 
 def parse_number(text: str) -> int | None:

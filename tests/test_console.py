@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 
@@ -83,3 +84,26 @@ def test_one_shot_opens_a_session_and_lines_without_one_are_explained(tmp_path):
 def test_ssml_is_shown_as_spoken_with_pauses():
     assert spoken('<speak>Phones away.<break time="3s"/>Ready?</speak>') == "Phones away. (pause 3s) Ready?"
     assert spoken("<speak>Tom &amp; Jo</speak>") == "Tom & Jo"
+
+
+def test_reminders_and_permissions_work_against_the_local_alexa_api(tmp_path):
+    db = tmp_path / "c.sqlite3"
+    output = run_console([
+        "ask heart to heart to remind us every evening at eight pm", "yes",
+        "yes",  # Alexa's permission prompt
+        "ask heart to heart what reminders do we have",
+    ], db)
+    assert "permission prompt answered: ACCEPTED" in output
+    assert "Alexa saves a reminder: FREQ=DAILY;BYHOUR=20" in output
+    assert "every day at 8 PM" in replies(output)[-1]
+    saved = json.loads((tmp_path / "c.alexa.json").read_text())
+    assert len(saved["reminders"]) == 1
+    again = run_console(["ask heart to heart what reminders do we have"], db)
+    assert "one reminder" in replies(again)[0], "granted permission and reminders survive a restart"
+
+
+def test_a_denied_permission_creates_nothing_and_the_skill_carries_on(tmp_path):
+    output = run_console(["ask heart to heart to remind us every evening at eight pm", "yes", "no"], tmp_path / "d.sqlite3")
+    assert "permission prompt answered: DENIED" in output
+    assert "Alexa saves a reminder" not in output
+    assert replies(output)[-1]

@@ -411,3 +411,10 @@ def test_silence_at_a_permission_prompt_is_not_answered(tmp_path):
     console.hear("")
     assert "NOT_ANSWERED" in out.getvalue()
     assert console.pending_permission is None
+
+
+def test_typed_contractions_match_like_spoken_ones():
+    from skill.nlu import match
+
+    for line in ("let us do a check in", "lets do a check in", "let's do a check in"):
+        assert match(line).intent == "CheckInIntent", line
