@@ -77,11 +77,12 @@ class Household:
         pending = None
         if isinstance(carried, dict):
             try:
-                if isinstance(carried.get("record"), dict):
-                    record = state.migrate(carried["record"])
+                carried_record = _decode(carried.get("record"))
+                if isinstance(carried_record, dict):
+                    record = state.migrate(carried_record)
                     dirty = bool(carried.get("dirty"))
                     if carried.get("reachable", True):
-                        base = None if dirty else snapshot(record)
+                        base = None if dirty else _decode(carried["record"])
                         return cls(household_id, record, carried.get("version"), dirty=dirty, clock=clock, base=base)
                     pending = record if dirty else None
                 elif isinstance(carried.get("changes"), dict):
@@ -242,9 +243,12 @@ class Household:
     def to_session(self) -> dict:
         """The copy carried to the next turn: the whole record when it fits, otherwise
         only its unsaved changes (the next turn then reads the store)."""
-        if state.size_of(self.record) <= SESSION_RECORD_MAX_BYTES:
+        text = json.dumps(self.record, separators=(",", ":"))
+        if len(text) <= SESSION_RECORD_MAX_BYTES:
             return {
-                "record": self.record,  # serialised right after this interceptor: no copy needed
+                # As one JSON string: the SDK deep-copies session attributes on every
+                # request and walks them on every response, a string costs it nothing.
+                "record": text,
                 "version": self.version,
                 "dirty": self.dirty,
                 "reachable": self.reachable,
@@ -254,6 +258,16 @@ class Household:
             log.error("unsaved changes too large to carry; dropped", extra={"event": "changes_dropped"})
             changes = None
         return {"changes": changes}
+
+
+def _decode(carried):
+    """The carried record: a JSON string (or, from older sessions, a mapping)."""
+    if isinstance(carried, str):
+        try:
+            return json.loads(carried)
+        except ValueError:
+            raise state.CorruptRecord("session copy is not JSON") from None
+    return carried
 
 
 def snapshot(record: dict) -> dict:

@@ -147,9 +147,15 @@ def test_an_unreadable_session_copy_reads_the_store_again(any_store, containers,
     talk = talk_to(containers, any_store, clock)
     talk.launch()
     talk.say(HEARD, id="days-l-01")
-    talk.session["attributes"][SESSION_KEY]["record"]["seen_questions"] = ["broken"]
+    carried = json.loads(talk.session["attributes"][SESSION_KEY]["record"])
+    carried["seen_questions"] = ["broken"]
+    talk.session["attributes"][SESSION_KEY]["record"] = json.dumps(carried)
     assert_answers(talk.say(HEARD, id="days-l-02"))
     assert set(any_store.load(HOUSEHOLD, now=clock()).data["seen_questions"]) == {"days-l-01", "days-l-02"}
+    talk.session["attributes"][SESSION_KEY]["record"] = '{"not json'
+    assert_answers(talk.say(HEARD, id="days-l-03"))
+    assert set(any_store.load(HOUSEHOLD, now=clock()).data["seen_questions"]) == {
+        "days-l-01", "days-l-02", "days-l-03"}
 
 
 # ---- size ------------------------------------------------------------------------------
