@@ -17,11 +17,11 @@ HOUSEHOLD = "amzn1.ask.account.ROUNDTRIPS"
 TEN_TURNS = [
     ("launch", {}, True),  # a first visit is remembered (the next launch says welcome back)
     (HEARD, {"id": "days-l-01"}, True),
-    ("AMAZON.HelpIntent", {}, False),
+    ("AMAZON.FallbackIntent", {}, False),
     ("AskQuestionIntent", {}, True),  # the real question feature counts the question heard
     ("AMAZON.RepeatIntent", {}, False),
     (RITUAL_DONE, {"id": "ritual-1"}, True),
-    ("AMAZON.FallbackIntent", {}, False),
+    ("AMAZON.HelpIntent", {}, False),
     (HEARD, {"id": "days-l-02"}, True),
     ("AMAZON.NavigateHomeIntent", {}, False),
     ("AMAZON.StopIntent", {}, False),

@@ -317,6 +317,21 @@ class YesToQuestionHandler(AbstractRequestHandler):
         return ask_question(Turn(handler_input))
 
 
+class TalkingFallbackHandler(AbstractRequestHandler):
+    """Words Alexa can't place, right after a question, are most likely the couple
+    starting to answer it. Reprompting would interrupt them (and hear them again), so
+    the skill steps back and closes the microphone; the question is kept for the
+    evening ("Alexa, ask heart to heart for another one" carries on)."""
+
+    def can_handle(self, handler_input):
+        return intent_is(handler_input, "AMAZON.FallbackIntent") and flow_is(handler_input, FLOW)
+
+    def handle(self, handler_input):
+        turn = Turn(handler_input)
+        turn.end_flow()
+        return turn.tell(turn.say("fallback.question"))
+
+
 HANDLERS = [
     AskQuestionHandler(),
     DeeperOrLighterHandler(),
@@ -327,4 +342,5 @@ HANDLERS = [
     SaveFavouriteHandler(),
     FavouriteQuestionHandler(),
     YesToQuestionHandler(),
+    TalkingFallbackHandler(),
 ]
