@@ -107,3 +107,24 @@ def test_a_denied_permission_creates_nothing_and_the_skill_carries_on(tmp_path):
     assert "permission prompt answered: DENIED" in output
     assert "Alexa saves a reminder" not in output
     assert replies(output)[-1]
+
+
+def test_speak_reads_replies_aloud_with_espeak_ng(tmp_path):
+    """A stand-in espeak-ng on PATH records what it is asked to say (no sound card here)."""
+    import os
+    import stat
+
+    said = tmp_path / "said.txt"
+    fake = tmp_path / "bin" / "espeak-ng"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\nfor last; do :; done\necho "$last" >> "{said}"\n')
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    result = subprocess.run(
+        [sys.executable, "-m", "skill.console", "--speak", "--db", str(tmp_path / "s.sqlite3")],
+        input="open heart to heart\nstop\n", capture_output=True, text=True, cwd=ROOT, timeout=120,
+        env={**os.environ, "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}"},
+    )
+    assert result.returncode == 0, result.stderr
+    spoken_lines = said.read_text().splitlines()
+    assert len(spoken_lines) == 2 and "Welcome to Heart to Heart" in spoken_lines[0]
+    assert "<" not in said.read_text()
