@@ -112,10 +112,16 @@ def test_no_sample_is_claimed_by_two_intents():
 
 
 def test_samples_are_speakable():
-    for intent in language_model()["intents"]:
+    """Alexa wants words, not digits or punctuation, in samples and slot values."""
+    model = language_model()
+    for intent in model["intents"]:
         for sample in intent.get("samples", []):
-            assert re.fullmatch(r"[a-z0-9' {}A-Za-z.]+", sample), (intent["name"], sample)
+            assert re.fullmatch(r"[a-zA-Z' {}]+", sample), (intent["name"], sample)
             assert sample == sample.strip() and "  " not in sample
+    for slot_type in model.get("types", []):
+        for value in slot_type["values"]:
+            for phrase in [value["name"]["value"], *value["name"].get("synonyms", [])]:
+                assert re.fullmatch(r"[a-zA-Z' \-]+", phrase), (slot_type["name"], phrase)
 
 
 def test_skill_manifest_is_ready_for_the_ask_cli():
