@@ -29,14 +29,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-
-class _QuietServer(ThreadingHTTPServer):
-    """Injected resets and timeouts break client connections on purpose: the broken
-    pipes that follow are expected, not worth a traceback in the test output."""
-
-    def handle_error(self, request, client_address):
-        pass
 from urllib.parse import urlsplit
 
 import pytest
@@ -107,7 +99,7 @@ class FaultProxy:
             def log_message(self, *args):
                 pass
 
-        self._server = _QuietServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
