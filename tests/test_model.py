@@ -128,6 +128,10 @@ def test_skill_manifest_is_ready_for_the_ask_cli():
     manifest = json.loads((ROOT / "interaction_model" / "skill.json").read_text())["manifest"]
     en = manifest["publishingInformation"]["locales"]["en-US"]
     assert "not a substitute for professional help" in en["description"]
+    privacy = manifest["privacyAndCompliance"]
+    assert privacy["usesPersonalInfo"] is True, "first names are kept: the manifest must say so"
+    assert privacy["locales"]["en-US"]["privacyPolicyUrl"].startswith("https://")
+    assert (ROOT / "docs" / "PRIVACY.md").exists()
     events = {e["eventName"] for e in manifest["events"]["subscriptions"]}
     assert "SKILL_DISABLED" in events
     resources = json.loads((ROOT / "ask-resources.json").read_text())
