@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 log = logging.getLogger("heart.alexa_api")
 TIMEOUT_S = 2.5
+TIME_ZONE_TIMEOUT_S = 1.0
 
 
 class AlexaApiError(Exception):
@@ -36,7 +37,7 @@ class AlexaApi:
     def available(self) -> bool:
         return bool(self.endpoint and self.token)
 
-    def call(self, method: str, path: str, body: dict | None = None) -> dict | None:
+    def call(self, method: str, path: str, body: dict | None = None, *, timeout: float | None = None) -> dict | None:
         if not self.available:
             raise AlexaApiError(None, "no_api_access")
         # Imported on the first call: most turns never call an Alexa API, and
@@ -52,7 +53,7 @@ class AlexaApi:
             headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
         )
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_S) as reply:
+            with urllib.request.urlopen(request, timeout=timeout or TIMEOUT_S) as reply:
                 text = reply.read(256_000)
         except urllib.error.HTTPError as error:
             code = None
@@ -83,7 +84,8 @@ def device_time_zone(api: AlexaApi, device_id: str | None) -> str | None:
     if not device_id or not api.available:
         return None
     try:
-        answer = api.call("GET", f"/v2/devices/{device_id}/settings/System.timeZone")
+        # Short: a first launch should not wait long for a nicety it can learn next time.
+        answer = api.call("GET", f"/v2/devices/{device_id}/settings/System.timeZone", timeout=TIME_ZONE_TIMEOUT_S)
     except AlexaApiError:
         return None
     return answer if isinstance(answer, str) and 0 < len(answer) < 64 else None

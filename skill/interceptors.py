@@ -32,7 +32,6 @@ class OpenHousehold(AbstractRequestInterceptor):
         attributes = handler_input.attributes_manager
         request = handler_input.request_envelope.request
         attributes.request_attributes["started"] = time.perf_counter()
-        attributes.request_attributes["clock"] = self.clock
         attributes.request_attributes["store"] = self.store
         attributes.request_attributes["speech"] = Speech(getattr(request, "locale", None))
         if self.services_factory is not None:

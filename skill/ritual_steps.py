@@ -20,6 +20,8 @@ from __future__ import annotations
 import hashlib
 from datetime import date, timedelta
 
+from . import state
+
 STEPS = ("devices", "day_first", "day_second", "question", "appreciation", "closing")
 # Steps where the couple talk for minutes: the skill says how to come back and ends
 # the session (Alexa closes a silent session after about eight seconds anyway).
@@ -36,7 +38,6 @@ MINUTES = {
 }
 
 HOUR_MS = 3_600_000
-RESUME_WITHIN_STEP_MS = 6 * HOUR_MS
 RESUME_WITHIN_START_MS = 12 * HOUR_MS
 WEEK_DAYS = 7
 
@@ -66,9 +67,8 @@ def resumable(ritual: dict | None, now_ms: int, done: dict | None = None) -> boo
         return False
     if not isinstance(ritual.get("step"), int) or not 0 <= ritual["step"] < LAST:
         return False
-    since_step = now_ms - int(ritual.get("updated_ms", 0))
     since_start = now_ms - int(ritual.get("started_ms", 0))
-    return 0 <= since_step < RESUME_WITHIN_STEP_MS and 0 <= since_start < RESUME_WITHIN_START_MS
+    return state.same_evening(int(ritual.get("updated_ms", 0)), now_ms) and 0 <= since_start < RESUME_WITHIN_START_MS
 
 
 def unfinished(ritual: dict | None, done: dict | None = None) -> bool:

@@ -266,6 +266,16 @@ def changes(base: dict | None, current: dict) -> dict:
     return delta
 
 
+# "Tonight": what moved less than this long ago belongs to the same evening. Used by the
+# ritual, the check-in and "that question", without knowing the household's time zone.
+EVENING_MS = 6 * 3_600_000
+
+
+def same_evening(then_ms: int, now_ms: int) -> bool:
+    """``then_ms`` is this evening's (a clock that went backwards does not count)."""
+    return 0 <= now_ms - then_ms < EVENING_MS
+
+
 def lww(value: Any, ts: int) -> dict:
     return {"value": value, "ts": ts}
 

@@ -28,6 +28,13 @@ def flow_speech(turn: Turn, prefix: str, flow: str | None = None) -> str:
     return turn.say(key) if flow and turn.speech.has(key) else turn.say(prefix)
 
 
+def goodbye(turn: Turn):
+    """End the session with the current flow's farewell (its place, if any, is kept in the record)."""
+    speech = flow_speech(turn, "goodbye")
+    turn.end_flow()
+    return turn.tell(speech)
+
+
 def main_menu(turn: Turn, opening: str = "") -> object:
     turn.end_flow()
     turn.offer(None)
@@ -114,9 +121,7 @@ class StopHandler(AbstractRequestHandler):
 
     def handle(self, handler_input):
         turn = Turn(handler_input)
-        speech = flow_speech(turn, "goodbye")
-        turn.end_flow()
-        return turn.tell(speech)
+        return goodbye(turn)
 
 
 class CancelHandler(AbstractRequestHandler):
@@ -129,9 +134,7 @@ class CancelHandler(AbstractRequestHandler):
         turn = Turn(handler_input)
         if turn.flow.get("confirming"):
             return main_menu(turn, turn.say("cancel.confirmation"))
-        speech = flow_speech(turn, "goodbye")
-        turn.end_flow()
-        return turn.tell(speech)
+        return goodbye(turn)
 
 
 class NavigateHomeHandler(AbstractRequestHandler):

@@ -27,7 +27,6 @@ START_OFFER = "checkin"
 RESUME_OFFER = "checkin_resume"
 RATING_STEPS = ("rate_a", "rate_b")
 TALK_STEPS = ("well", "attention", "wish", "appreciation")
-STALE_MS = 6 * 3600 * 1000
 LOW_RATING = 3
 _WHOLE = re.compile(r"-?\d{1,6}")
 _DECIMAL = re.compile(r"-?\d{1,6}[.,]\d+")
@@ -45,7 +44,7 @@ def in_progress(turn: Turn) -> dict | None:
     progress = state.lww_value(register)
     if not isinstance(progress, dict) or progress.get("step") not in RATING_STEPS + TALK_STEPS:
         return None
-    if turn.household.now_ms() - register["ts"] >= STALE_MS:
+    if not state.same_evening(register["ts"], turn.household.now_ms()):
         return None
     return progress
 

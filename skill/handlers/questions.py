@@ -27,8 +27,6 @@ OFFER = "question"
 # Flows where "save that one" is ours to answer (the tips' and names' flows included).
 OWN_FLOWS = (FLOW, "tip", "names", None)
 LAST_QUESTION = "last_question"
-# How long the last question is still "that one" for a new session: an evening.
-RECALL_MS = 6 * 60 * 60 * 1000
 DEPTH_ORDER = ("light", "deeper", "deep")
 # How many questions "go back" can return through in a session.
 MAX_BACK = 5
@@ -117,7 +115,7 @@ def current_question(turn: Turn) -> dict:
     last = state.lww_value(register)
     if not isinstance(last, dict) or last.get("qid") not in deck.deck().questions:
         return {}
-    if not 0 <= turn.household.now_ms() - register["ts"] < RECALL_MS:
+    if not state.same_evening(register["ts"], turn.household.now_ms()):
         return {}
     return last
 
